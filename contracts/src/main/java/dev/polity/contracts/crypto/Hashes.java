@@ -1,0 +1,28 @@
+package dev.polity.contracts.crypto;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** SHA-256 helpers. Hashes are written as lower-case hex everywhere in Polity. */
+public final class Hashes {
+
+    private Hashes() {
+    }
+
+    public static byte[] sha256(byte[] input) {
+        return newSha256().digest(input);
+    }
+
+    public static String sha256Hex(byte[] input) {
+        return HexFormat.of().formatHex(sha256(input));
+    }
+
+    public static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK ships SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package dev.polity.contracts.json;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * JSON Canonicalization Scheme (RFC 8785): object members sorted by their UTF-16 code units,
+ * no insignificant whitespace, ECMAScript number formatting, minimal string escaping. Two
+ * documents that differ only in key order, whitespace or number spelling ({@code 1.0} vs
+ * {@code 1}, {@code 1e2} vs {@code 100}) canonicalise to the same bytes, so their hashes and
+ * signatures agree across services and languages.
+ */
+public final class CanonicalJson {
+
+    /** Integers beyond 2^53 cannot be represented exactly as IEEE 754 doubles (RFC 8785 §3.2.2.3). */
+    private static final long MAX_EXACT_INTEGER = 1L << 53;
+
+    private CanonicalJson() {
+    }
+
+    /** Canonical UTF-8 bytes of a JSON tree. */
+    public static byte[] canonicalize(JsonNode node) {
+        return canonicalString(node).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Canonical UTF-8 bytes of any value Jackson can turn into a tree (records, maps, lists). */
+    public static byte[] canonicalize(Object value) {
+        return canonicalize(Json.mapper().valueToTree(value));
+    }
+
+    /** Canonical form of a JSON text. */
+    public static byte[] canonicalize(String jsonText) {
+        try {
+            return canonicalize(Json.mapper().readTree(jsonText));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    public static String canonicalString(JsonNode node) {
+        StringBuilder out = new StringBuilder(256);
+        write(node, out);
+        return out.toString();
+    }
+
+    private static void write(JsonNode node, StringBuilder out) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            out.append("null");
+        } else if (node.isObject()) {
+            List<Map.Entry<String, JsonNode>> members = new ArrayList<>();
+            node.fields().forEachRemaining(members::add);
+            // String.compareTo compares UTF-16 code units, which is exactly what RFC 8785 asks for.
+            members.sort(Map.Entry.comparingByKey());
+            out.append('{');
+            boolean first = true;
+            for (Map.Entry<String, JsonNode> member : members) {
+                if (!first) {
+                    out.append(',');
+                }
+                first = false;
+                writeString(member.getKey(), out);
+                out.append(':');
+                write(member.getValue(), out);
+            }
+            out.append('}');
+        } else if (node.isArray()) {
+            out.append('[');
+            Iterator<JsonNode> elements = node.elements();
+            boolean first = true;
+            while (elements.hasNext()) {
+                if (!first) {
+                    out.append(',');
+                }
+                first = false;
+                write(elements.next(), out);
+            }
+            out.append(']');
+        } else if (node.isTextual()) {
+            writeString(node.textValue(), out);
+        } else if (node.isBoolean()) {
+            out.append(node.booleanValue());
+        } else if (node.isIntegralNumber() && node.canConvertToLong()
+                && Math.abs(node.longValue()) <= MAX_EXACT_INTEGER) {
+            out.append(node.longValue());
+        } else if (node.isNumber()) {
+            out.append(formatNumber(node.doubleValue()));
+        } else if (node.isBinary()) {
+            throw new IllegalArgumentException("binary values have no JSON canonical form");
+        } else {
+            throw new IllegalArgumentException("unsupported JSON node: " + node.getNodeType());
+        }
+    }
+
+    /** Number formatting of ECMAScript's Number.prototype.toString, as RFC 8785 §3.2.2.3 requires. */
+    static String formatNumber(double value) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException("NaN and Infinity are not valid JSON numbers");
+        }
+        if (value == 0) {
+            return "0"; // also for -0
+        }
+        String sign = value < 0 ? "-" : "";
+        // Since JDK 19, Double.toString yields the shortest decimal that round-trips, which is the
+        // digit string ECMAScript uses; only the layout differs.
+        BigDecimal decimal = new BigDecimal(Double.toString(Math.abs(value))).stripTrailingZeros();
+        if (decimal.precision() == 2) {
+            // Double.toString never emits fewer than two digits and then picks the closest
+            // two-digit decimal (4.9E-324), where ECMAScript picks a shorter one that still
+            // round-trips (5e-324).
+            BigDecimal oneDigit = decimal.round(new MathContext(1, RoundingMode.HALF_EVEN));
+            if (oneDigit.doubleValue() == Math.abs(value)) {
+                decimal = oneDigit.stripTrailingZeros();
+            }
+        }
+        String digits = decimal.unscaledValue().toString();
+        int k = digits.length();
+        int n = k - decimal.scale(); // value = 0.digits * 10^n
+        StringBuilder out = new StringBuilder(sign);
+        if (k <= n && n <= 21) {
+            out.append(digits).append("0".repeat(n - k));
+        } else if (0 < n && n <= 21) {
+            out.append(digits, 0, n).append('.').append(digits, n, k);
+        } else if (-6 < n && n <= 0) {
+            out.append("0.").append("0".repeat(-n)).append(digits);
+        } else {
+            int exponent = n - 1;
+            out.append(digits.charAt(0));
+            if (k > 1) {
+                out.append('.').append(digits, 1, k);
+            }
+            out.append('e').append(exponent < 0 ? '-' : '+').append(Math.abs(exponent));
+        }
+        return out.toString();
+    }
+
+    private static void writeString(String text, StringBuilder out) {
+        out.append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+}

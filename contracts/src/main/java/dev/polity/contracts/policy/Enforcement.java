@@ -1,0 +1,22 @@
+package dev.polity.contracts.policy;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/**
+ * What a failed policy does to a decision: {@code blocking} denies it, {@code conditional}
+ * approves it with the policy's conditions and constraints, {@code advisory} adds a warning.
+ */
+public enum Enforcement {
+    BLOCKING, CONDITIONAL, ADVISORY;
+
+    @JsonValue
+    public String wireName() {
+        return name().toLowerCase();
+    }
+
+    @JsonCreator
+    public static Enforcement fromWireName(String text) {
+        return WireNames.parse(Enforcement.class, values(), text);
+    }
+}
