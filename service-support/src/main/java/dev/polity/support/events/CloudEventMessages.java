@@ -1,0 +1,27 @@
+package dev.polity.support.events;
+
+import dev.polity.contracts.events.CloudEvent;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+
+/**
+ * Turns a {@link CloudEvent} into a binary-mode Kafka message for the audit topic, keyed by
+ * subject so that every event about one model, policy or organisation stays in order.
+ */
+public final class CloudEventMessages {
+
+    private CloudEventMessages() {
+    }
+
+    public static Message<byte[]> toKafkaMessage(CloudEvent event) {
+        RecordHeaders headers = new RecordHeaders();
+        event.toKafkaHeaders().forEach(headers::add);
+        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
+                .withKey(event.subject() != null ? event.subject() : event.id())
+                .withHeaders(headers)
+                .build();
+        return Message.of(event.data(), Metadata.of(metadata));
+    }
+}
