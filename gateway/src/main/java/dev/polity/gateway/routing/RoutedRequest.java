@@ -1,0 +1,34 @@
+package dev.polity.gateway.routing;
+
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.UriInfo;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** The parts of an incoming request the gateway passes on. */
+record RoutedRequest(String method, String pathAndQuery, Map<String, String> headers, byte[] body) {
+
+    static RoutedRequest of(String method, UriInfo uri, HttpHeaders headers, byte[] body) {
+        Map<String, String> single = new HashMap<>();
+        headers.getRequestHeaders().forEach((name, values) -> {
+            if (!values.isEmpty()) {
+                single.put(canonical(name), values.get(0));
+            }
+        });
+        String query = uri.getRequestUri().getRawQuery();
+        String path = uri.getRequestUri().getRawPath();
+        return new RoutedRequest(method, query == null ? path : path + "?" + query, single, body);
+    }
+
+    /** Header names arrive in any case; the forwarder looks them up in their usual spelling. */
+    private static String canonical(String name) {
+        StringBuilder out = new StringBuilder(name.length());
+        boolean upper = true;
+        for (char c : name.toCharArray()) {
+            out.append(upper ? Character.toUpperCase(c) : Character.toLowerCase(c));
+            upper = c == '-';
+        }
+        return out.toString();
+    }
+}
