@@ -104,7 +104,7 @@ public class ProblemMappers {
         String detail = switch (status.getStatusCode()) {
             case 404 -> "no resource at " + uri.getPath();
             case 405 -> "method not allowed on " + uri.getPath();
-            case 415 -> "unsupported content type; send application/json";
+            case 415 -> "unsupported content type for " + uri.getPath() + "; see /q/openapi for what it accepts";
             case 406 -> "cannot produce the requested media type";
             default -> status.getReasonPhrase();
         };

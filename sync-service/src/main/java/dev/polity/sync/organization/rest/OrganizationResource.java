@@ -1,0 +1,81 @@
+package dev.polity.sync.organization.rest;
+
+import dev.polity.support.problem.Problem;
+import dev.polity.sync.common.ConcurrentWrites;
+import dev.polity.sync.organization.service.NewOrganization;
+import dev.polity.sync.organization.service.Organization;
+import dev.polity.sync.organization.service.OrganizationService;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.net.URI;
+import java.util.List;
+
+@Path("/api/v1/organizations")
+@Tag(name = "Organizations", description = "Federation membership")
+@Produces(MediaType.APPLICATION_JSON)
+public class OrganizationResource {
+
+    private final OrganizationService organizations;
+
+    public OrganizationResource(OrganizationService organizations) {
+        this.organizations = organizations;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Add an organisation to the federation",
+            description = "Publishes it on polity.federation.organizations and emits polity.organization.changed. "
+                    + "Idempotent: the same organisation again answers 200.")
+    @APIResponse(responseCode = "201", description = "Created",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Organization.class)))
+    @APIResponse(responseCode = "200", description = "Already exists with identical content",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Organization.class)))
+    @APIResponse(responseCode = "400", description = "Invalid fields, or the parent organisation does not exist",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The id is taken by an organisation with different content",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "Kafka did not acknowledge; nothing was stored",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Response> create(NewOrganization request) {
+        return ConcurrentWrites.retryOnConflict(() -> organizations.create(request))
+                .map(outcome -> outcome.created()
+                        ? Response.created(URI.create("/api/v1/organizations/" + outcome.value().id()))
+                                .entity(outcome.value()).build()
+                        : Response.ok(outcome.value()).build());
+    }
+
+    @GET
+    @Operation(summary = "List the federation's organisations, ordered by id")
+    @APIResponse(responseCode = "200", description = "Every organisation",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(type = SchemaType.ARRAY, implementation = Organization.class)))
+    public Uni<List<Organization>> list() {
+        return organizations.list();
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "Get one organisation")
+    @APIResponse(responseCode = "200", description = "The organisation",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Organization.class)))
+    @APIResponse(responseCode = "404", description = "No such organisation",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Organization> get(@Parameter(description = "Organisation id", example = "acme") @PathParam("id") String id) {
+        return organizations.get(id);
+    }
+}

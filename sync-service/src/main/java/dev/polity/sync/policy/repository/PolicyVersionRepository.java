@@ -1,0 +1,42 @@
+package dev.polity.sync.policy.repository;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepository;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Collection;
+import java.util.List;
+
+@ApplicationScoped
+public class PolicyVersionRepository implements PanacheRepository<PolicyVersionEntity> {
+
+    private static final String LATEST = "from PolicyVersionEntity p where p.version = "
+            + "(select max(q.version) from PolicyVersionEntity q where q.policyId = p.policyId)";
+
+    public Uni<PolicyVersionEntity> findLatest(String policyId) {
+        return find("policyId", Sort.descending("version"), policyId).firstResult();
+    }
+
+    public Uni<PolicyVersionEntity> findVersion(String policyId, int version) {
+        return find("policyId = ?1 and version = ?2", policyId, version).firstResult();
+    }
+
+    /** The latest version of every policy, ordered by policy id. */
+    public Uni<List<PolicyVersionEntity>> listLatest() {
+        return list(LATEST + " order by p.policyId");
+    }
+
+    /**
+     * The latest version of every policy that is global, regional in {@code region}, or scoped to
+     * one of {@code organizations} (organisation or team scope). A superset of what applies to one
+     * organisation: the bundle service narrows it down.
+     */
+    public Uni<List<PolicyVersionEntity>> listLatestCandidates(String region, Collection<String> organizations) {
+        return list(LATEST + " and (p.scopeLevel = 'global'"
+                        + " or (p.scopeLevel = 'regional' and p.scopeRegion = :region)"
+                        + " or p.scopeOrganization in :organizations) order by p.policyId",
+                Parameters.with("region", region).and("organizations", organizations));
+    }
+}
