@@ -1,0 +1,7 @@
+package dev.polity.registry.model.service;
+
+import java.util.List;
+
+/** The versions of one model, newest registration first. */
+public record ModelVersionList(String organization, String name, List<ModelVersionView> items) {
+}
