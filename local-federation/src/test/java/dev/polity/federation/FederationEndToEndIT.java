@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,9 @@ class FederationEndToEndIT {
     @BeforeAll
     static void startFederation() throws Exception {
         Path root = Path.of(System.getProperty("polity.project.root", "..")).toAbsolutePath().normalize();
-        Path work = Files.createTempDirectory("polity-e2e");
+        // Readable by others: PostgreSQL runs as the postgres user when the build runs as root.
+        Path work = Files.createTempDirectory("polity-e2e",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         federation = LocalFederation.start(new FederationOptions(root, root.resolve("deploy/local/federation.yaml"), work,
                 FederationOptions.Identity.TEST_OIDC, false));
     }
