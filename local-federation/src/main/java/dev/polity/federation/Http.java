@@ -39,7 +39,11 @@ final class Http {
 
     /** Sends and insists on a 2xx answer. */
     static String expectSuccess(String method, String url, String contentType, String body) {
-        HttpResponse<String> response = send(method, url, contentType, body, null);
+        return expectSuccess(method, url, contentType, body, null);
+    }
+
+    static String expectSuccess(String method, String url, String contentType, String body, String bearer) {
+        HttpResponse<String> response = send(method, url, contentType, body, bearer);
         if (response.statusCode() / 100 != 2) {
             throw new IllegalStateException(method + " " + url + " answered " + response.statusCode() + ": " + response.body());
         }

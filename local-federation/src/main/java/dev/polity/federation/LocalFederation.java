@@ -151,6 +151,7 @@ public final class LocalFederation implements AutoCloseable {
 
     /** Organisations, then policies, then one signed bundle per organisation, all through the central authority's API. */
     private void loadFederation() {
+        String admin = Http.clientCredentialsToken(tokenEndpoint, Clients.ADMIN_CLIENT, Clients.secretOf(Clients.ADMIN_CLIENT));
         for (FederationFile.Organization organization : federation.organizations()) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("id", organization.id());
@@ -160,17 +161,17 @@ public final class LocalFederation implements AutoCloseable {
             if (organization.parentOrganization() != null) {
                 body.put("parent_organization", organization.parentOrganization());
             }
-            Http.expectSuccess("POST", syncUrl + "/api/v1/organizations", "application/json", toJson(body));
+            Http.expectSuccess("POST", syncUrl + "/api/v1/organizations", "application/json", toJson(body), admin);
         }
         for (Path policy : federation.policyFiles()) {
             try {
-                Http.expectSuccess("POST", syncUrl + "/api/v1/policies", "application/yaml", Files.readString(policy));
+                Http.expectSuccess("POST", syncUrl + "/api/v1/policies", "application/yaml", Files.readString(policy), admin);
             } catch (java.io.IOException e) {
                 throw new IllegalStateException("cannot read " + policy, e);
             }
         }
         for (FederationFile.Organization organization : federation.organizations()) {
-            Http.expectSuccess("POST", syncUrl + "/api/v1/bundles/" + organization.id(), null, null);
+            Http.expectSuccess("POST", syncUrl + "/api/v1/bundles/" + organization.id(), null, null, admin);
         }
     }
 
@@ -182,6 +183,8 @@ public final class LocalFederation implements AutoCloseable {
         Map<String, String> properties = new HashMap<>(config);
         properties.put("quarkus.http.port", String.valueOf(port));
         properties.put("quarkus.devservices.enabled", "false");
+        // Every service checks tokens itself against the federation's issuer.
+        properties.put("quarkus.oidc.auth-server-url", issuer);
         Path jar = options.projectRoot().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         ServiceProcess process = ServiceProcess.start(name, jar, properties,
                 options.workDirectory().resolve("logs").resolve(name + ".log"),

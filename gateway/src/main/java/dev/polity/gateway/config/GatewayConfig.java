@@ -6,7 +6,7 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Map;
 
-/** Where the gateway sends each request, and how it reads the caller's tenant from the token. */
+/** Where the gateway sends each request. */
 @ConfigMapping(prefix = "polity.gateway")
 public interface GatewayConfig {
 
@@ -25,14 +25,6 @@ public interface GatewayConfig {
      * the caller's organisation's node; an organisation without one gets a 503.
      */
     Map<String, String> policyNodes();
-
-    /** Token claim that names the caller's organisation. */
-    @WithDefault("org_id")
-    String organizationClaim();
-
-    /** Token claim that names the caller's team, if any. */
-    @WithDefault("team_id")
-    String teamClaim();
 
     /** How long the gateway waits for a service before answering 504. */
     @WithDefault("PT10S")

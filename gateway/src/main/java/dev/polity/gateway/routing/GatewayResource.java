@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.polity.gateway.config.GatewayConfig;
-import dev.polity.gateway.security.CallerContext;
 import dev.polity.support.problem.Problem;
 import dev.polity.support.problem.ProblemException;
+import dev.polity.support.security.Caller;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.DELETE;
@@ -57,10 +57,10 @@ public class GatewayResource {
 
     private final Forwarder forwarder;
     private final GatewayConfig config;
-    private final CallerContext caller;
+    private final Caller caller;
     private final ObjectMapper json;
 
-    public GatewayResource(Forwarder forwarder, GatewayConfig config, CallerContext caller, ObjectMapper json) {
+    public GatewayResource(Forwarder forwarder, GatewayConfig config, Caller caller, ObjectMapper json) {
         this.forwarder = forwarder;
         this.config = config;
         this.caller = caller;
