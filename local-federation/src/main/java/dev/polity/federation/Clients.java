@@ -19,6 +19,11 @@ public final class Clients {
         return organization + "-pipeline";
     }
 
+    /** Reads, exports and verifies the organisation's audit log. */
+    public static String auditorClient(String organization) {
+        return organization + "-auditor";
+    }
+
     public static String secretOf(String clientId) {
         return clientId + "-secret";
     }
@@ -26,6 +31,10 @@ public final class Clients {
     /** Claims a pipeline's token carries: its organisation and the role that may deploy. */
     public static Map<String, Object> pipelineClaims(String organization) {
         return Map.of("org_id", organization, "team_id", "ml-platform", "roles", List.of("ml_engineer"));
+    }
+
+    public static Map<String, Object> auditorClaims(String organization) {
+        return Map.of("org_id", organization, "roles", List.of("auditor", "compliance_officer"));
     }
 
     public static Map<String, Object> adminClaims(String organization) {

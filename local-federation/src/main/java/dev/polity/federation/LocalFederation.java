@@ -85,21 +85,27 @@ public final class LocalFederation implements AutoCloseable {
         registryUrl = "http://127.0.0.1:" + registryPort;
         auditUrl = "http://127.0.0.1:" + auditPort;
 
+        int nodeIndex = 0;
+        for (FederationFile.Organization organization : federation.organizations()) {
+            nodeUrls.put(organization.id(), "http://127.0.0.1:" + port(8090 + nodeIndex++));
+        }
+        Map<String, String> registryConfig = databaseConfig("registry");
+        // The registry asks each organisation's node for lifecycle gate decisions.
+        nodeUrls.forEach((organization, url) -> registryConfig.put("polity.registry.policy-nodes." + organization, url));
+
         Map<String, String> syncConfig = databaseConfig("sync");
         syncConfig.put("polity.bundles.signing-private-key", Ed25519.encodePrivateKey(signingKeys.getPrivate()));
         syncConfig.put("polity.bundles.signing-public-key", Ed25519.encodePublicKey(signingKeys.getPublic()));
         inParallel(List.of(
                 () -> startService("sync-service", syncPort, syncConfig),
-                () -> startService("registry-service", registryPort, databaseConfig("registry")),
+                () -> startService("registry-service", registryPort, registryConfig),
                 () -> startService("audit-service", auditPort, databaseConfig("audit"))));
 
         loadFederation();
 
         List<Supplier<ServiceProcess>> nodes = new ArrayList<>();
-        int nodeIndex = 0;
         for (FederationFile.Organization organization : federation.organizations()) {
-            int nodePort = port(8090 + nodeIndex++);
-            nodeUrls.put(organization.id(), "http://127.0.0.1:" + nodePort);
+            int nodePort = URI.create(nodeUrls.get(organization.id())).getPort();
             Map<String, String> nodeConfig = kafkaConfig();
             nodeConfig.put("polity.node.organization-id", organization.id());
             nodeConfig.put("polity.node.region", organization.region());
@@ -132,6 +138,8 @@ public final class LocalFederation implements AutoCloseable {
             for (FederationFile.Organization organization : federation.organizations()) {
                 String client = Clients.pipelineClient(organization.id());
                 testOidc.registerClient(client, Clients.secretOf(client), Clients.pipelineClaims(organization.id()));
+                String auditor = Clients.auditorClient(organization.id());
+                testOidc.registerClient(auditor, Clients.secretOf(auditor), Clients.auditorClaims(organization.id()));
             }
             issuer = testOidc.issuer();
             tokenEndpoint = testOidc.tokenEndpoint().toString();
@@ -234,6 +242,12 @@ public final class LocalFederation implements AutoCloseable {
     /** A fresh access token for an organisation's pipeline client, from the federation's OIDC provider. */
     public String pipelineToken(String organization) {
         String client = Clients.pipelineClient(organization);
+        return Http.clientCredentialsToken(tokenEndpoint, client, Clients.secretOf(client));
+    }
+
+    /** A fresh access token for an organisation's auditor client (reads the audit log). */
+    public String auditorToken(String organization) {
+        String client = Clients.auditorClient(organization);
         return Http.clientCredentialsToken(tokenEndpoint, client, Clients.secretOf(client));
     }
 

@@ -66,8 +66,12 @@ public final class PolityUp {
                 .append(federation.gatewayUrl()).append("/api/v1/decisions -d '{\"model_id\": \"")
                 .append(organization).append("/credit-risk\", \"model_metadata\": {\"name\": \"credit-risk\", \"version\": \"1.0.0\", "
                         + "\"training_data\": {\"contains_pii\": true}}, \"deployment_context\": {\"environment\": \"staging\"}}'\n\n");
-        out.append("Then see it in the audit log:\n\n");
-        out.append("  curl -s -H \"Authorization: Bearer $TOKEN\" '").append(federation.gatewayUrl())
+        String auditor = Clients.auditorClient(organization);
+        out.append("Then see it in the audit log, as the organisation's auditor:\n\n");
+        out.append("  AUDITOR=$(curl -s -u ").append(auditor).append(':').append(Clients.secretOf(auditor))
+                .append(" -d grant_type=client_credentials ").append(federation.tokenEndpoint())
+                .append(" | sed 's/.*\"access_token\":\"\\([^\"]*\\)\".*/\\1/')\n");
+        out.append("  curl -s -H \"Authorization: Bearer $AUDITOR\" '").append(federation.gatewayUrl())
                 .append("/api/v1/audit/events?subject=model/").append(organization).append("/credit-risk'\n\n");
         out.append("Press Ctrl-C to stop everything.\n");
         return out.toString();

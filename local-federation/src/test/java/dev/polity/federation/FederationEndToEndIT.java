@@ -94,9 +94,10 @@ class FederationEndToEndIT {
         assertThat(json(approved).get("decision").asText()).isEqualTo("approved");
 
         List<String> expected = List.of(json(denied).get("decision_id").asText(), json(approved).get("decision_id").asText());
+        String auditor = federation.auditorToken(ORG);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             HttpResponse<String> audit = Http.send("GET", federation.gatewayUrl()
-                    + "/api/v1/audit/events?subject=model/" + ORG + "/" + model, null, null, token);
+                    + "/api/v1/audit/events?subject=model/" + ORG + "/" + model, null, null, auditor);
             assertThat(audit.statusCode()).as(audit.body()).isEqualTo(200);
             List<String> types = new ArrayList<>();
             List<String> ids = new ArrayList<>();
