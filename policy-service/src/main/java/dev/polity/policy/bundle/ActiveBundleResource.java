@@ -4,6 +4,7 @@ import dev.polity.contracts.bundle.BundleManifest;
 import dev.polity.policy.engine.CompiledBundle;
 import dev.polity.support.problem.Problem;
 import dev.polity.support.problem.ProblemException;
+import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -17,6 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.time.Instant;
 
 @Path("/api/v1/node")
+@Authenticated
 @Tag(name = "node", description = "This policy node's state")
 @Produces(MediaType.APPLICATION_JSON)
 public class ActiveBundleResource {

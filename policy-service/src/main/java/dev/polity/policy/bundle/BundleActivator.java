@@ -8,6 +8,9 @@ import dev.polity.contracts.crypto.Ed25519;
 import dev.polity.contracts.events.CloudEvent;
 import dev.polity.contracts.events.EventTypes;
 import dev.polity.policy.config.NodeConfig;
+import dev.polity.policy.decision.service.DecisionAuditLog;
+import dev.polity.policy.decision.service.DecisionCounters;
+import io.quarkus.scheduler.Scheduled;
 import dev.polity.policy.engine.BundleCompiler;
 import dev.polity.policy.engine.CompiledBundle;
 import dev.polity.support.events.CloudEventMessages;
@@ -52,14 +55,19 @@ public class BundleActivator {
     private final MutinyEmitter<byte[]> auditEmitter;
     private final ObjectMapper json;
     private final MeterRegistry meters;
+    private final DecisionCounters decisionCounters;
+    private final DecisionAuditLog decisionAuditLog;
     private volatile String lastError;
     private volatile Instant lastErrorAt;
 
     public BundleActivator(NodeConfig config, ActiveBundle activeBundle, BundleCompiler compiler,
                            @Channel(NodeChannels.POLICY_STATUS) MutinyEmitter<String> statusEmitter,
                            @Channel(NodeChannels.AUDIT_EVENTS) MutinyEmitter<byte[]> auditEmitter,
-                           ObjectMapper json, MeterRegistry meters) {
+                           ObjectMapper json, MeterRegistry meters, DecisionCounters decisionCounters,
+                           DecisionAuditLog decisionAuditLog) {
         this.config = config;
+        this.decisionCounters = decisionCounters;
+        this.decisionAuditLog = decisionAuditLog;
         this.activeBundle = activeBundle;
         this.compiler = compiler;
         this.statusEmitter = statusEmitter;
@@ -132,17 +140,30 @@ public class BundleActivator {
         CompiledBundle active = activeBundle.get().orElse(null);
         return new NodeStatus(config.effectiveNodeId(), config.organizationId(), config.region(),
                 active == null ? null : active.revision(), active == null ? null : active.digest(),
-                active == null ? null : active.activatedAt(), lastError, lastErrorAt, Instant.now());
+                active == null ? null : active.activatedAt(), lastError, lastErrorAt, decisionCounters.snapshot(),
+                decisionAuditLog.spooledEvents(), Instant.now());
+    }
+
+    /**
+     * A heartbeat on the status topic, so the central authority can tell a silent node from an
+     * idle one and see its decision counters.
+     */
+    @Scheduled(every = "${polity.node.status-interval:30s}", delayed = "5s")
+    void publishStatus() {
+        try {
+            String statusJson = json.writeValueAsString(status());
+            statusEmitter.sendMessage(Message.of(statusJson, Metadata.of(OutgoingKafkaRecordMetadata.<String>builder()
+                            .withKey(config.effectiveNodeId()).build())))
+                    .subscribe().with(ok -> { }, failure -> LOG.warnf("status not published: %s", failure.getMessage()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Status goes to the compacted status topic; the activation outcome also goes to the audit log. */
     private void report(String eventType, long revision, String error) {
-        NodeStatus status = status();
+        publishStatus();
         try {
-            String statusJson = json.writeValueAsString(status);
-            statusEmitter.sendMessage(Message.of(statusJson, Metadata.of(OutgoingKafkaRecordMetadata.<String>builder()
-                            .withKey(config.effectiveNodeId()).build())))
-                    .subscribe().with(ok -> { }, failure -> LOG.warnf("status not published: %s", failure.getMessage()));
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("node_id", config.effectiveNodeId());
             data.put("organization_id", config.organizationId());

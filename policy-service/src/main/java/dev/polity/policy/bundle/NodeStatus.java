@@ -1,6 +1,7 @@
 package dev.polity.policy.bundle;
 
 import java.time.Instant;
+import java.util.Map;
 
 /** What a node reports on {@code polity.policy.status}: its active bundle and its last error. */
 public record NodeStatus(
@@ -12,5 +13,7 @@ public record NodeStatus(
         Instant activatedAt,
         String lastError,
         Instant lastErrorAt,
+        Map<String, Long> decisionsTotal,
+        Integer spooledDecisions,
         Instant reportedAt) {
 }

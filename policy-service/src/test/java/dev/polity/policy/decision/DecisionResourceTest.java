@@ -7,6 +7,9 @@ import dev.polity.contracts.crypto.Ed25519;
 import dev.polity.contracts.policy.PolicyDocument;
 import dev.polity.contracts.policy.PolicyDocuments;
 import dev.polity.devstack.DevstackTestResource;
+import dev.polity.devstack.OidcTestResource;
+import dev.polity.devstack.TestTokens;
+import io.restassured.specification.RequestSpecification;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -48,7 +51,16 @@ import static org.hamcrest.Matchers.notNullValue;
 @QuarkusTest
 @QuarkusTestResource(value = DevstackTestResource.class, initArgs = @ResourceArg(name = "postgres", value = "false"))
 @QuarkusTestResource(SigningKeysTestResource.class)
+@QuarkusTestResource(OidcTestResource.class)
 class DecisionResourceTest {
+
+    private static String token(String role) {
+        return TestTokens.of(ORG, role);
+    }
+
+    private static RequestSpecification asPipeline() {
+        return given().auth().oauth2(token("ml_engineer")).contentType(ContentType.JSON);
+    }
 
     private static final String ORG = SigningKeysTestResource.ORGANIZATION;
     /** Revisions only go up; tests share one node, so they take revisions from one counter. */
@@ -80,7 +92,7 @@ class DecisionResourceTest {
 
     private static String decisionRequest(String trainingData) {
         return """
-                {"model_id": "acme-test/churn", "organization_id": "%s", "team_id": "growth",
+                {"model_id": "acme/churn", "organization_id": "%s", "team_id": "growth",
                  "model_metadata": {"name": "churn", "version": "1.0.0", "created_by": "alice",
                                     "training_data": %s},
                  "deployment_context": {"environment": "staging", "region": "eu"}}
@@ -110,7 +122,7 @@ class DecisionResourceTest {
         KeyPair keys = SigningKeysTestResource.KEYS;
         publish(Bundles.sign(ORG, revision, Instant.now(), POLICIES, keys.getPrivate(), keys.getPublic()));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().get("/api/v1/node/bundle").then().statusCode(200)
+                given().auth().oauth2(token("ml_engineer")).get("/api/v1/node/bundle").then().statusCode(200)
                         .body("manifest.revision", org.hamcrest.Matchers.greaterThanOrEqualTo((int) revision)));
         return revision;
     }
@@ -118,7 +130,7 @@ class DecisionResourceTest {
     @Test
     void deniesPiiWithoutAnonymizationWithTheRuleMessage() throws Exception {
         publishValidBundle();
-        given().contentType(ContentType.JSON).body(decisionRequest("{\"contains_pii\": true, \"consent_tracked\": true}"))
+        asPipeline().body(decisionRequest("{\"contains_pii\": true, \"consent_tracked\": true}"))
                 .post("/api/v1/decisions")
                 .then().statusCode(200)
                 .body("decision", equalTo("denied"))
@@ -132,7 +144,7 @@ class DecisionResourceTest {
     @Test
     void approvesPiiWithKAnonymityAndConsent() throws Exception {
         publishValidBundle();
-        given().contentType(ContentType.JSON)
+        asPipeline()
                 .body(decisionRequest("{\"contains_pii\": true, \"anonymization_method\": \"k-anonymity\", \"consent_tracked\": true}"))
                 .post("/api/v1/decisions")
                 .then().statusCode(200)
@@ -143,7 +155,7 @@ class DecisionResourceTest {
     @Test
     void makesPiiWithoutConsentConditionalWithConstraints() throws Exception {
         publishValidBundle();
-        given().contentType(ContentType.JSON)
+        asPipeline()
                 .body(decisionRequest("{\"contains_pii\": true, \"anonymization_method\": \"k-anonymity\"}"))
                 .post("/api/v1/decisions")
                 .then().statusCode(200)
@@ -155,7 +167,7 @@ class DecisionResourceTest {
     @Test
     void recordsEveryDecisionAsACloudEventOnTheAuditTopic() throws Exception {
         publishValidBundle();
-        String decisionId = given().contentType(ContentType.JSON).body(decisionRequest("{\"contains_pii\": false}"))
+        String decisionId = asPipeline().body(decisionRequest("{\"contains_pii\": false}"))
                 .post("/api/v1/decisions")
                 .then().statusCode(200).extract().path("decision_id");
 
@@ -178,8 +190,12 @@ class DecisionResourceTest {
             assertThat(found).as("audit event for decision " + decisionId).isNotNull();
             assertThat(new String(found.headers().lastHeader("ce_type").value(), StandardCharsets.UTF_8)).isEqualTo("polity.decision.made");
             assertThat(new String(found.headers().lastHeader("ce_polityorg").value(), StandardCharsets.UTF_8)).isEqualTo(ORG);
-            assertThat(found.key()).isEqualTo("model/acme-test/churn");
-            assertThat(new String(found.value(), StandardCharsets.UTF_8)).contains("\"decision\":\"approved\"");
+            assertThat(found.key()).isEqualTo("model/acme/churn");
+            String data = new String(found.value(), StandardCharsets.UTF_8);
+            assertThat(data).contains("\"decision\":\"approved\"").contains("\"request_digest\":");
+            // The request's metadata may describe personal data: only its digest is logged.
+            assertThat(data).doesNotContain("training_data");
+            assertThat(new String(found.headers().lastHeader("ce_polityactor").value(), StandardCharsets.UTF_8)).isNotBlank();
         }
     }
 
@@ -193,10 +209,10 @@ class DecisionResourceTest {
         publish(new SignedBundle(genuine.manifest(), List.of(loosened, genuine.policies().get(1)), genuine.signature()));
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().get("/api/v1/node/status").then().statusCode(200)
+                given().auth().oauth2(token("ml_engineer")).get("/api/v1/node/status").then().statusCode(200)
                         .body("last_error", containsString("does not match its hash")));
-        given().get("/api/v1/node/bundle").then().body("manifest.revision", equalTo((int) active));
-        given().contentType(ContentType.JSON).body(decisionRequest("{\"contains_pii\": true, \"consent_tracked\": true}"))
+        given().auth().oauth2(token("ml_engineer")).get("/api/v1/node/bundle").then().body("manifest.revision", equalTo((int) active));
+        asPipeline().body(decisionRequest("{\"contains_pii\": true, \"consent_tracked\": true}"))
                 .post("/api/v1/decisions").then().statusCode(200).body("decision", equalTo("denied"));
     }
 
@@ -206,8 +222,8 @@ class DecisionResourceTest {
         KeyPair stranger = Ed25519.generateKeyPair();
         publish(Bundles.sign(ORG, REVISIONS.incrementAndGet(), Instant.now(), POLICIES, stranger.getPrivate(), stranger.getPublic()));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().get("/api/v1/node/status").then().body("last_error", containsString("untrusted key")));
-        given().get("/api/v1/node/bundle").then().body("manifest.revision", equalTo((int) active));
+                given().auth().oauth2(token("ml_engineer")).get("/api/v1/node/status").then().body("last_error", containsString("untrusted key")));
+        given().auth().oauth2(token("ml_engineer")).get("/api/v1/node/bundle").then().body("manifest.revision", equalTo((int) active));
     }
 
     @Test
@@ -222,7 +238,7 @@ class DecisionResourceTest {
 
     @Test
     void refusesRequestsForAnotherOrganization() {
-        given().contentType(ContentType.JSON).body(decisionRequest("{}").replace("\"organization_id\": \"" + ORG + "\"", "\"organization_id\": \"globex\""))
+        asPipeline().body(decisionRequest("{}").replace("\"organization_id\": \"" + ORG + "\"", "\"organization_id\": \"globex\""))
                 .post("/api/v1/decisions")
                 .then().statusCode(403)
                 .contentType("application/problem+json")
@@ -231,7 +247,7 @@ class DecisionResourceTest {
 
     @Test
     void namesEveryMissingRequiredField() {
-        given().contentType(ContentType.JSON).body("{\"team_id\": \"growth\"}")
+        asPipeline().body("{\"team_id\": \"growth\"}")
                 .post("/api/v1/decisions")
                 .then().statusCode(400)
                 .contentType("application/problem+json")
@@ -240,7 +256,7 @@ class DecisionResourceTest {
 
     @Test
     void answersMalformedJsonWithAProblem() {
-        given().contentType(ContentType.JSON).body("{\"model_id\": ")
+        asPipeline().body("{\"model_id\": ")
                 .post("/api/v1/decisions")
                 .then().statusCode(400)
                 .contentType("application/problem+json")
@@ -249,7 +265,7 @@ class DecisionResourceTest {
 
     @Test
     void namesAnUnknownField() {
-        given().contentType(ContentType.JSON).body(decisionRequest("{}").replace("\"team_id\"", "\"teem_id\""))
+        asPipeline().body(decisionRequest("{}").replace("\"team_id\"", "\"teem_id\""))
                 .post("/api/v1/decisions")
                 .then().statusCode(400)
                 .contentType("application/problem+json")
@@ -262,5 +278,91 @@ class DecisionResourceTest {
         given().get("/q/health/ready").then().statusCode(200).body("checks.name", hasItem("active-policy-bundle"));
         given().get("/q/metrics").then().statusCode(200).body(containsString("polity_node_bundle_activations_total"));
         given().get("/q/openapi").then().statusCode(200).body(containsString("/api/v1/decisions"));
+    }
+
+    @Test
+    void refusesCallersWithoutAToken() {
+        given().contentType(ContentType.JSON).body(decisionRequest("{}")).post("/api/v1/decisions").then().statusCode(401);
+        given().get("/api/v1/node/status").then().statusCode(401);
+    }
+
+    @Test
+    void letsDataScientistsAskForDecisions() throws Exception {
+        publishValidBundle();
+        given().auth().oauth2(token("data_scientist")).contentType(ContentType.JSON).body(decisionRequest("{\"contains_pii\": false}"))
+                .post("/api/v1/decisions").then().statusCode(200);
+    }
+
+    @Test
+    void refusesDecisionsToRolesThatDoNotDeploy() {
+        for (String role : List.of("business_analyst", "data_engineer", "auditor", "none")) {
+            given().auth().oauth2(token(role)).contentType(ContentType.JSON).body(decisionRequest("{}"))
+                    .post("/api/v1/decisions").then().statusCode(403);
+        }
+    }
+
+    @Test
+    void refusesTokensOfAnotherOrganization() {
+        given().auth().oauth2(TestTokens.of("globex", "ml_engineer")).contentType(ContentType.JSON)
+                .body(decisionRequest("{}"))
+                .post("/api/v1/decisions").then().statusCode(403).contentType("application/problem+json")
+                .body("detail", containsString("'globex'"));
+    }
+
+    @Test
+    void dryRunsADraftOverTheActiveBundleWithoutRecordingIt() throws Exception {
+        publishValidBundle();
+        String draft = PolicyDocuments.toJson(PolicyDocuments.parse("""
+                id: pii-anonymization
+                scope: { level: global }
+                type: data_privacy
+                enforcement: advisory
+                rules:
+                  - name: pii-anonymized
+                    expression: '!request.model.training_data.contains_pii'
+                    message: PII present (advisory draft)
+                """));
+        given().auth().oauth2(token("policy_author")).contentType(ContentType.JSON)
+                .body("{\"request\": " + decisionRequest("{\"contains_pii\": true, \"consent_tracked\": true}") + ", \"policies\": [" + draft + "]}")
+                .post("/api/v1/decisions/dry-run")
+                .then().statusCode(200)
+                .body("decision", equalTo("approved"))
+                .body("warnings[0]", containsString("PII present (advisory draft)"))
+                .body("decision_id", org.hamcrest.Matchers.startsWith("dry-run-"));
+    }
+
+    @Test
+    void rejectsADraftThatDoesNotCompileNamingIt() {
+        String draft = "{\"id\": \"broken\", \"scope\": {\"level\": \"global\"}, \"type\": \"custom\", \"enforcement\": \"blocking\","
+                + " \"rules\": [{\"name\": \"r\", \"expression\": \"request.model.(\", \"message\": \"m\"}]}";
+        given().auth().oauth2(token("policy_author")).contentType(ContentType.JSON)
+                .body("{\"request\": " + decisionRequest("{}") + ", \"policies\": [" + draft + "], \"drafts_only\": true}")
+                .post("/api/v1/decisions/dry-run")
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("detail", containsString("'broken' rules[0].expression does not compile"));
+    }
+
+    @Test
+    void refusesDryRunsToPipelines() {
+        given().auth().oauth2(token("ml_engineer")).contentType(ContentType.JSON)
+                .body("{\"request\": " + decisionRequest("{}") + ", \"policies\": []}")
+                .post("/api/v1/decisions/dry-run").then().statusCode(403);
+    }
+
+    @Test
+    void refusesBodiesNestedTooDeep() {
+        String deep = "{\"a\":".repeat(40) + "1" + "}".repeat(40);
+        asPipeline().body(decisionRequest(deep))
+                .post("/api/v1/decisions")
+                .then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
+    void reportsDecisionCountersInItsStatus() throws Exception {
+        publishValidBundle();
+        asPipeline().body(decisionRequest("{\"contains_pii\": false}")).post("/api/v1/decisions").then().statusCode(200);
+        given().auth().oauth2(token("ml_engineer")).get("/api/v1/node/status").then().statusCode(200)
+                .body("decisions_total.approved", org.hamcrest.Matchers.greaterThanOrEqualTo(1))
+                .body("spooled_decisions", equalTo(0));
     }
 }

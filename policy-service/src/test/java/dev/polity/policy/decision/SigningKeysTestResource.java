@@ -17,7 +17,7 @@ import java.util.Map;
 public class SigningKeysTestResource implements QuarkusTestResourceLifecycleManager {
 
     public static final KeyPair KEYS = Ed25519.generateKeyPair();
-    public static final String ORGANIZATION = "acme-test";
+    public static final String ORGANIZATION = "acme";
 
     @Override
     public Map<String, String> start() {

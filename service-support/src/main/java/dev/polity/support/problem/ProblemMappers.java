@@ -1,6 +1,7 @@
 package dev.polity.support.problem;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -93,6 +94,10 @@ public class ProblemMappers {
             }
             case JsonMappingException mapping -> {
                 return otherMappingProblem(mapping, uri);
+            }
+            case JsonProcessingException other -> {
+                // e.g. StreamConstraintsException: a body nested or sized beyond the configured limits
+                return respond(400, "malformed-body", "Malformed request body", other.getOriginalMessage(), uri, List.of());
             }
             case null, default -> {
             }

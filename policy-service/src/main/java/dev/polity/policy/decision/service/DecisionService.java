@@ -6,23 +6,26 @@ import dev.polity.contracts.events.CloudEvent;
 import dev.polity.contracts.events.EventTypes;
 import dev.polity.policy.bundle.ActiveBundle;
 import dev.polity.policy.bundle.BundleActivator;
-import dev.polity.policy.bundle.NodeChannels;
 import dev.polity.policy.config.NodeConfig;
 import dev.polity.policy.decision.rest.DecisionRequest;
 import dev.polity.policy.decision.rest.DecisionResponse;
+import dev.polity.contracts.bundle.BundleVerificationException;
+import dev.polity.contracts.bundle.SignedBundle;
+import dev.polity.contracts.crypto.Hashes;
+import dev.polity.contracts.json.CanonicalJson;
+import dev.polity.contracts.policy.PolicyDocument;
+import dev.polity.policy.engine.BundleCompiler;
 import dev.polity.policy.engine.CelValues;
+import dev.polity.policy.engine.CompiledPolicy;
 import dev.polity.policy.engine.CompiledBundle;
 import dev.polity.policy.engine.Evaluation;
 import dev.polity.policy.engine.PolicyEvaluator;
-import dev.polity.support.events.CloudEventMessages;
 import dev.polity.support.problem.FieldError;
 import dev.polity.support.problem.ProblemException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -46,20 +49,24 @@ public class DecisionService {
     private final NodeConfig config;
     private final ActiveBundle activeBundle;
     private final PolicyEvaluator evaluator;
+    private final BundleCompiler compiler;
     private final BundleActivator activator;
-    private final MutinyEmitter<byte[]> auditEmitter;
+    private final DecisionAuditLog auditLog;
+    private final DecisionCounters counters;
     private final ObjectMapper json;
     private final Timer evaluationTimer;
     private final MeterRegistry meters;
 
-    public DecisionService(NodeConfig config, ActiveBundle activeBundle, PolicyEvaluator evaluator, BundleActivator activator,
-                           @Channel(NodeChannels.AUDIT_EVENTS) MutinyEmitter<byte[]> auditEmitter,
-                           ObjectMapper json, MeterRegistry meters) {
+    public DecisionService(NodeConfig config, ActiveBundle activeBundle, PolicyEvaluator evaluator, BundleCompiler compiler,
+                           BundleActivator activator,
+                           DecisionAuditLog auditLog, DecisionCounters counters, ObjectMapper json, MeterRegistry meters) {
         this.config = config;
         this.activeBundle = activeBundle;
         this.evaluator = evaluator;
+        this.compiler = compiler;
         this.activator = activator;
-        this.auditEmitter = auditEmitter;
+        this.auditLog = auditLog;
+        this.counters = counters;
         this.json = json;
         this.meters = meters;
         this.evaluationTimer = Timer.builder("polity_node_evaluation_seconds")
@@ -68,11 +75,97 @@ public class DecisionService {
                 .register(meters);
     }
 
-    public Uni<DecisionResponse> decide(DecisionRequest request) {
+    public Uni<DecisionResponse> decide(DecisionRequest request, String actor) {
         validate(request);
         CompiledBundle bundle = activeBundle.get()
                 .orElseThrow(() -> ProblemException.unavailable("this node has no verified policy bundle yet; it cannot decide"));
 
+        Map<String, Object> variables = celRequest(request);
+
+        Instant evaluatedAt = Instant.now();
+        long started = System.nanoTime();
+        Evaluation evaluation = evaluator.evaluate(bundle, variables, request.teamId());
+        long elapsedNanos = System.nanoTime() - started;
+        evaluationTimer.record(Duration.ofNanos(elapsedNanos));
+        meters.counter("polity_node_decisions_total", "decision", evaluation.decision().wireName()).increment();
+        counters.count(evaluation.decision());
+
+        DecisionResponse response = new DecisionResponse(
+                UUID.randomUUID().toString(), evaluation.decision(), request.organizationId(), request.teamId(),
+                request.modelId(), evaluation.policyEvaluations(), evaluation.conditions(), evaluation.constraints(),
+                evaluation.warnings(), List.of("decision recorded in the audit log as " + EventTypes.DECISION_MADE),
+                evaluation.bundleRevision(), evaluation.bundleDigest(), config.effectiveNodeId(), evaluatedAt,
+                Duration.ofNanos(elapsedNanos), elapsedNanos / 1_000, evaluatedAt.plus(config.decisionTtl()));
+        return audit(request, response, actor).replaceWith(response);
+    }
+
+    /**
+     * The audit record carries the decision and a digest of the request, not the request itself:
+     * model metadata may describe personal data, and the digest is enough to prove which input
+     * was decided.
+     */
+    private Uni<Void> audit(DecisionRequest request, DecisionResponse response, String actor) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("decision", response);
+        data.put("request_digest", Hashes.sha256Hex(CanonicalJson.canonicalize(json.valueToTree(request))));
+        Object version = request.modelMetadata().get("version");
+        if (version != null) {
+            data.put("model_version", version.toString());
+        }
+        byte[] payload;
+        try {
+            payload = json.writeValueAsBytes(data);
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().failure(e);
+        }
+        Map<String, String> extensions = new LinkedHashMap<>();
+        extensions.put(CloudEvent.EXTENSION_ORGANIZATION, request.organizationId());
+        extensions.put(CloudEvent.EXTENSION_ACTOR, actor);
+        CloudEvent event = new CloudEvent(response.decisionId(), activator.source(), EventTypes.DECISION_MADE,
+                "model/" + request.modelId(), response.evaluatedAt(), "application/json", extensions, payload);
+        return auditLog.record(event)
+                .onFailure().transform(failure -> {
+                    LOG.errorf("decision %s could not be audited: %s", response.decisionId(), failure.getMessage());
+                    return ProblemException.unavailable("the decision could not be recorded in the audit log; retry later");
+                });
+    }
+
+    /**
+     * Evaluates a request against draft policies without activating them and without recording a
+     * decision: for policy authors asking "what would this change do?". Drafts replace the active
+     * bundle's policies of the same id and add the others; with {@code draftsOnly} the active
+     * bundle is ignored.
+     */
+    public DecisionResponse dryRun(DecisionRequest request, List<PolicyDocument> drafts, boolean draftsOnly) {
+        validate(request);
+        CompiledBundle active = activeBundle.get().orElse(null);
+        Map<String, CompiledPolicy> policies = new LinkedHashMap<>();
+        if (!draftsOnly && active != null) {
+            active.policies().forEach(policy -> policies.put(policy.document().id(), policy));
+        }
+        for (int i = 0; i < drafts.size(); i++) {
+            try {
+                policies.put(drafts.get(i).id(), compiler.compile(drafts.get(i)));
+            } catch (BundleVerificationException e) {
+                throw new ProblemException(422, "policy-does-not-compile", "Policy does not compile", e.getMessage(),
+                        List.of(new FieldError("policies[" + i + "]", e.getMessage())));
+            }
+        }
+        SignedBundle draftBundle = active != null ? active.bundle() : null;
+        CompiledBundle bundle = new CompiledBundle(draftBundle, List.copyOf(policies.values()), Instant.now());
+        Instant evaluatedAt = Instant.now();
+        long started = System.nanoTime();
+        Evaluation evaluation = evaluator.evaluate(bundle, celRequest(request), request.teamId());
+        long elapsedNanos = System.nanoTime() - started;
+        return new DecisionResponse("dry-run-" + UUID.randomUUID(), evaluation.decision(), request.organizationId(),
+                request.teamId(), request.modelId(), evaluation.policyEvaluations(), evaluation.conditions(),
+                evaluation.constraints(), evaluation.warnings(), List.of("dry run: not recorded, not binding"),
+                evaluation.bundleRevision(), evaluation.bundleDigest(), config.effectiveNodeId(), evaluatedAt,
+                Duration.ofNanos(elapsedNanos), elapsedNanos / 1_000, evaluatedAt);
+    }
+
+    /** The CEL {@code request} variable: the metadata as {@code model}, the context as {@code deployment}. */
+    private static Map<String, Object> celRequest(DecisionRequest request) {
         Map<String, Object> celRequest = new LinkedHashMap<>();
         celRequest.put("model_id", request.modelId());
         celRequest.put("organization_id", request.organizationId());
@@ -82,47 +175,7 @@ public class DecisionService {
         celRequest.put("model", request.modelMetadata());
         celRequest.put("deployment", request.deploymentContext() == null ? Map.of() : request.deploymentContext());
         celRequest.put("requested_permissions", request.requestedPermissions() == null ? List.of() : request.requestedPermissions());
-        Map<String, Object> variables = CelValues.fromJsonObject(celRequest);
-
-        Instant evaluatedAt = Instant.now();
-        long started = System.nanoTime();
-        Evaluation evaluation = evaluator.evaluate(bundle, variables, request.teamId());
-        long elapsedNanos = System.nanoTime() - started;
-        evaluationTimer.record(Duration.ofNanos(elapsedNanos));
-        meters.counter("polity_node_decisions_total", "decision", evaluation.decision().wireName()).increment();
-
-        DecisionResponse response = new DecisionResponse(
-                UUID.randomUUID().toString(), evaluation.decision(), request.organizationId(), request.teamId(),
-                request.modelId(), evaluation.policyEvaluations(), evaluation.conditions(), evaluation.constraints(),
-                evaluation.warnings(), List.of("decision recorded in the audit log as " + EventTypes.DECISION_MADE),
-                evaluation.bundleRevision(), evaluation.bundleDigest(), config.effectiveNodeId(), evaluatedAt,
-                Duration.ofNanos(elapsedNanos), elapsedNanos / 1_000, evaluatedAt.plus(config.decisionTtl()));
-        return audit(request, response).replaceWith(response);
-    }
-
-    private Uni<Void> audit(DecisionRequest request, DecisionResponse response) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("decision", response);
-        data.put("request", request);
-        byte[] payload;
-        try {
-            payload = json.writeValueAsBytes(data);
-        } catch (JsonProcessingException e) {
-            return Uni.createFrom().failure(e);
-        }
-        Map<String, String> extensions = new LinkedHashMap<>();
-        extensions.put(CloudEvent.EXTENSION_ORGANIZATION, request.organizationId());
-        Object createdBy = request.modelMetadata().get("created_by");
-        if (createdBy instanceof String actor && !actor.isBlank()) {
-            extensions.put(CloudEvent.EXTENSION_ACTOR, actor);
-        }
-        CloudEvent event = new CloudEvent(response.decisionId(), activator.source(), EventTypes.DECISION_MADE,
-                "model/" + request.modelId(), response.evaluatedAt(), "application/json", extensions, payload);
-        return auditEmitter.sendMessage(CloudEventMessages.toKafkaMessage(event))
-                .onFailure().transform(failure -> {
-                    LOG.errorf("decision %s could not be audited: %s", response.decisionId(), failure.getMessage());
-                    return ProblemException.unavailable("the decision could not be recorded in the audit log; retry later");
-                });
+        return CelValues.fromJsonObject(celRequest);
     }
 
     private void validate(DecisionRequest request) {
