@@ -36,6 +36,8 @@ public final class LocalFederation implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LocalFederation.class.getName());
     private static final Duration SERVICE_START_TIMEOUT = Duration.ofSeconds(120);
     private static final String KEYCLOAK_VERSION = "26.7.3";
+    /** Flipped on together with the registry's lifecycle gates (issue 5); an unknown key would stop the registry. */
+    private static final boolean REGISTRY_KNOWS_POLICY_NODES = false;
 
     private final FederationOptions options;
     private final FederationFile federation;
@@ -91,15 +93,22 @@ public final class LocalFederation implements AutoCloseable {
         }
         Map<String, String> registryConfig = databaseConfig("registry");
         // The registry asks each organisation's node for lifecycle gate decisions.
-        nodeUrls.forEach((organization, url) -> registryConfig.put("polity.registry.policy-nodes." + organization, url));
+        if (REGISTRY_KNOWS_POLICY_NODES) {
+            nodeUrls.forEach((organization, url) -> registryConfig.put("polity.registry.policy-nodes." + organization, url));
+        }
 
         Map<String, String> syncConfig = databaseConfig("sync");
         syncConfig.put("polity.bundles.signing-private-key", Ed25519.encodePrivateKey(signingKeys.getPrivate()));
         syncConfig.put("polity.bundles.signing-public-key", Ed25519.encodePublicKey(signingKeys.getPublic()));
+        // The audit log signs its checkpoints with its own key; auditors verify exports with its public key.
+        KeyPair checkpointKeys = Ed25519.generateKeyPair();
+        Map<String, String> auditConfig = databaseConfig("audit");
+        auditConfig.put("polity.audit.checkpoint.signing-private-key", Ed25519.encodePrivateKey(checkpointKeys.getPrivate()));
+        auditConfig.put("polity.audit.checkpoint.signing-public-key", Ed25519.encodePublicKey(checkpointKeys.getPublic()));
         inParallel(List.of(
                 () -> startService("sync-service", syncPort, syncConfig),
                 () -> startService("registry-service", registryPort, registryConfig),
-                () -> startService("audit-service", auditPort, databaseConfig("audit"))));
+                () -> startService("audit-service", auditPort, auditConfig)));
 
         loadFederation();
 
@@ -124,6 +133,9 @@ public final class LocalFederation implements AutoCloseable {
         gatewayConfig.put("polity.gateway.audit-url", auditUrl);
         gatewayConfig.put("polity.gateway.sync-url", syncUrl);
         nodeUrls.forEach((organization, url) -> gatewayConfig.put("polity.gateway.policy-nodes." + organization, url));
+        // Break-glass grants and their audit events travel on Kafka; the first organisation runs the central authority.
+        gatewayConfig.put("kafka.bootstrap.servers", devstack.kafkaBootstrapServers());
+        gatewayConfig.put("polity.gateway.central-organization", federation.organizations().get(0).id());
         startService("gateway", gatewayPort, gatewayConfig);
         LOG.log(System.Logger.Level.INFO, "federation ''{0}'' up in {1} s", federation.name(),
                 Duration.ofNanos(System.nanoTime() - begin).toSeconds());
@@ -157,19 +169,19 @@ public final class LocalFederation implements AutoCloseable {
         tokenEndpoint = issuer + "/protocol/openid-connect/token";
     }
 
-    /** Organisations, then policies, then one signed bundle per organisation, all through the central authority's API. */
+    /**
+     * The federation file through the central authority's import (organisations, policy hierarchy,
+     * settings), then the policies, then one signed bundle per organisation (the central authority
+     * also publishes on its own as each change lands; this makes sure every node finds the final
+     * revision before it starts).
+     */
     private void loadFederation() {
         String admin = Http.clientCredentialsToken(tokenEndpoint, Clients.ADMIN_CLIENT, Clients.secretOf(Clients.ADMIN_CLIENT));
-        for (FederationFile.Organization organization : federation.organizations()) {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("id", organization.id());
-            body.put("name", organization.name());
-            body.put("tier", organization.tier());
-            body.put("region", organization.region());
-            if (organization.parentOrganization() != null) {
-                body.put("parent_organization", organization.parentOrganization());
-            }
-            Http.expectSuccess("POST", syncUrl + "/api/v1/organizations", "application/json", toJson(body), admin);
+        try {
+            Http.expectSuccess("POST", syncUrl + "/api/v1/federation/import", "application/yaml",
+                    Files.readString(options.federationFile()), admin);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read " + options.federationFile(), e);
         }
         for (Path policy : federation.policyFiles()) {
             try {
