@@ -100,15 +100,10 @@ public final class LocalFederation implements AutoCloseable {
         Map<String, String> syncConfig = databaseConfig("sync");
         syncConfig.put("polity.bundles.signing-private-key", Ed25519.encodePrivateKey(signingKeys.getPrivate()));
         syncConfig.put("polity.bundles.signing-public-key", Ed25519.encodePublicKey(signingKeys.getPublic()));
-        // The audit log signs its checkpoints with its own key; auditors verify exports with its public key.
-        KeyPair checkpointKeys = Ed25519.generateKeyPair();
-        Map<String, String> auditConfig = databaseConfig("audit");
-        auditConfig.put("polity.audit.checkpoint.signing-private-key", Ed25519.encodePrivateKey(checkpointKeys.getPrivate()));
-        auditConfig.put("polity.audit.checkpoint.signing-public-key", Ed25519.encodePublicKey(checkpointKeys.getPublic()));
         inParallel(List.of(
                 () -> startService("sync-service", syncPort, syncConfig),
                 () -> startService("registry-service", registryPort, registryConfig),
-                () -> startService("audit-service", auditPort, auditConfig)));
+                () -> startService("audit-service", auditPort, databaseConfig("audit"))));
 
         loadFederation();
 
@@ -133,9 +128,6 @@ public final class LocalFederation implements AutoCloseable {
         gatewayConfig.put("polity.gateway.audit-url", auditUrl);
         gatewayConfig.put("polity.gateway.sync-url", syncUrl);
         nodeUrls.forEach((organization, url) -> gatewayConfig.put("polity.gateway.policy-nodes." + organization, url));
-        // Break-glass grants and their audit events travel on Kafka; the first organisation runs the central authority.
-        gatewayConfig.put("kafka.bootstrap.servers", devstack.kafkaBootstrapServers());
-        gatewayConfig.put("polity.gateway.central-organization", federation.organizations().get(0).id());
         startService("gateway", gatewayPort, gatewayConfig);
         LOG.log(System.Logger.Level.INFO, "federation ''{0}'' up in {1} s", federation.name(),
                 Duration.ofNanos(System.nanoTime() - begin).toSeconds());
@@ -169,19 +161,19 @@ public final class LocalFederation implements AutoCloseable {
         tokenEndpoint = issuer + "/protocol/openid-connect/token";
     }
 
-    /**
-     * The federation file through the central authority's import (organisations, policy hierarchy,
-     * settings), then the policies, then one signed bundle per organisation (the central authority
-     * also publishes on its own as each change lands; this makes sure every node finds the final
-     * revision before it starts).
-     */
+    /** Organisations, then policies, then one signed bundle per organisation, all through the central authority's API. */
     private void loadFederation() {
         String admin = Http.clientCredentialsToken(tokenEndpoint, Clients.ADMIN_CLIENT, Clients.secretOf(Clients.ADMIN_CLIENT));
-        try {
-            Http.expectSuccess("POST", syncUrl + "/api/v1/federation/import", "application/yaml",
-                    Files.readString(options.federationFile()), admin);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot read " + options.federationFile(), e);
+        for (FederationFile.Organization organization : federation.organizations()) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("id", organization.id());
+            body.put("name", organization.name());
+            body.put("tier", organization.tier());
+            body.put("region", organization.region());
+            if (organization.parentOrganization() != null) {
+                body.put("parent_organization", organization.parentOrganization());
+            }
+            Http.expectSuccess("POST", syncUrl + "/api/v1/organizations", "application/json", toJson(body), admin);
         }
         for (Path policy : federation.policyFiles()) {
             try {
