@@ -128,7 +128,8 @@ class FederationEndToEndIT {
     @Test
     void everyNodeRunsItsOwnOrganizationsBundle() throws Exception {
         for (var node : federation.nodeUrls().entrySet()) {
-            JsonNode bundle = Json.mapper().readTree(Http.expectSuccess("GET", node.getValue() + "/api/v1/node/bundle", null, null));
+            JsonNode bundle = Json.mapper().readTree(Http.expectSuccess("GET", node.getValue() + "/api/v1/node/bundle", null, null,
+                    federation.pipelineToken(node.getKey())));
             assertThat(bundle.at("/manifest/organization_id").asText()).isEqualTo(node.getKey());
             List<String> policies = new ArrayList<>();
             bundle.at("/manifest/policies").forEach(policy -> policies.add(policy.get("id").asText()));
