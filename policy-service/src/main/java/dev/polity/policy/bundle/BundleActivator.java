@@ -148,7 +148,7 @@ public class BundleActivator {
      * A heartbeat on the status topic, so the central authority can tell a silent node from an
      * idle one and see its decision counters.
      */
-    @Scheduled(every = "${polity.node.status-interval:30s}", delayed = "5s")
+    @Scheduled(every = "${polity.node.status-interval:30s}", delayed = "5s", skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void publishStatus() {
         try {
             String statusJson = json.writeValueAsString(status());

@@ -79,7 +79,8 @@ public class DecisionAuditLog {
     }
 
     /** Replays the spool oldest first; stops at the first event Kafka does not take. */
-    @Scheduled(every = "${polity.node.spool-replay-interval:1s}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${polity.node.spool-replay-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class) // channels are wired only once the app runs
     void replay() {
         for (Path file : spool.pending()) {
             CloudEvent event = spool.read(file);

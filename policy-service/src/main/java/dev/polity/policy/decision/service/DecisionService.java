@@ -164,9 +164,16 @@ public class DecisionService {
                 Duration.ofNanos(elapsedNanos), elapsedNanos / 1_000, evaluatedAt);
     }
 
-    /** The CEL {@code request} variable: the metadata as {@code model}, the context as {@code deployment}. */
-    private static Map<String, Object> celRequest(DecisionRequest request) {
+    /**
+     * The CEL {@code request} variable: the metadata as {@code model}, the context as
+     * {@code deployment}, plus what the node knows and the caller must not choose: the evaluation
+     * time ({@code now}, RFC 3339, for freshness and soak-time rules) and the organisation's region
+     * ({@code organization_region}, for residency rules).
+     */
+    private Map<String, Object> celRequest(DecisionRequest request) {
         Map<String, Object> celRequest = new LinkedHashMap<>();
+        celRequest.put("now", Instant.now().toString());
+        celRequest.put("organization_region", config.region());
         celRequest.put("model_id", request.modelId());
         celRequest.put("organization_id", request.organizationId());
         if (request.teamId() != null) {

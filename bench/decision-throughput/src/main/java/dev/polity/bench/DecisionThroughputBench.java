@@ -1,0 +1,193 @@
+package dev.polity.bench;
+
+import dev.polity.contracts.Topics;
+import dev.polity.contracts.bundle.Bundles;
+import dev.polity.contracts.bundle.SignedBundle;
+import dev.polity.contracts.crypto.Ed25519;
+import dev.polity.contracts.policy.PolicyDocument;
+import dev.polity.contracts.policy.PolicyDocuments;
+import dev.polity.devstack.kafka.KafkaBroker;
+import dev.polity.devstack.oidc.OidcTestServer;
+import dev.polity.devstack.process.FreePorts;
+import dev.polity.devstack.process.ServiceProcess;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+/**
+ * Starts a real Kafka broker, an OIDC provider, one packaged policy node (decision logging on:
+ * every decision waits for Kafka's acks=all) and the packaged gateway, activates a bundle of the
+ * given policies, then drives {@code POST /api/v1/decisions} with wrk: first straight at the
+ * node, then through the gateway, same request, same concurrency, same duration.
+ *
+ * <p>Arguments (system properties): {@code connections} (32), {@code duration} (30s),
+ * {@code threads} (2), {@code policies} (directory of policy YAML files; default the standard
+ * library if present, else deploy/local/policies).
+ */
+public final class DecisionThroughputBench {
+
+    private static final String ORG = "acme";
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(System.getProperty("polity.project.root", ".")).toAbsolutePath().normalize();
+        String connections = System.getProperty("connections", "32");
+        String duration = System.getProperty("duration", "30s");
+        String threads = System.getProperty("threads", "2");
+        Path policies = Path.of(System.getProperty("policies", defaultPolicies(root).toString()));
+        Path work = Files.createTempDirectory("polity-bench", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            KafkaBroker broker = KafkaBroker.start(work.resolve("kafka"), Topics.ALL);
+            started.add(broker);
+            OidcTestServer oidc = OidcTestServer.start();
+            started.add(oidc);
+            oidc.registerClient("bench", "bench-secret", Map.of("org_id", ORG, "team_id", "bench", "roles", List.of("ml_engineer")));
+
+            KeyPair keys = Ed25519.generateKeyPair();
+            List<PolicyDocument> documents = loadPolicies(policies);
+            SignedBundle bundle = Bundles.sign(ORG, 1, Instant.now(), documents, keys.getPrivate(), keys.getPublic());
+            publish(broker.bootstrapServers(), bundle);
+            int rules = documents.stream().mapToInt(policy -> policy.rules().size()).sum();
+
+            int nodePort = FreePorts.pick();
+            Map<String, String> node = new HashMap<>();
+            node.put("kafka.bootstrap.servers", broker.bootstrapServers());
+            node.put("polity.node.organization-id", ORG);
+            node.put("polity.node.trusted-public-keys", Ed25519.encodePublicKey(keys.getPublic()));
+            node.put("polity.node.state-directory", work.resolve("node").toString());
+            node.put("quarkus.oidc.auth-server-url", oidc.issuer());
+            node.put("quarkus.http.port", String.valueOf(nodePort));
+            node.put("quarkus.log.level", "WARN");
+            started.add(ServiceProcess.start("policy-node", root.resolve("policy-service/target/quarkus-app/quarkus-run.jar"), node,
+                    work.resolve("logs/node.log"), URI.create("http://127.0.0.1:" + nodePort + "/q/health/ready"), Duration.ofSeconds(120)));
+
+            int gatewayPort = FreePorts.pick();
+            Map<String, String> gateway = new HashMap<>();
+            gateway.put("quarkus.oidc.auth-server-url", oidc.issuer());
+            gateway.put("polity.gateway.policy-nodes." + ORG, "http://127.0.0.1:" + nodePort);
+            gateway.put("polity.gateway.registry-url", "http://127.0.0.1:1");
+            gateway.put("polity.gateway.audit-url", "http://127.0.0.1:1");
+            gateway.put("polity.gateway.sync-url", "http://127.0.0.1:1");
+            gateway.put("quarkus.http.port", String.valueOf(gatewayPort));
+            // Break-glass grants come from Kafka; quotas stay on (their cost is part of the measurement) but out of reach.
+            gateway.put("kafka.bootstrap.servers", broker.bootstrapServers());
+            gateway.put("polity.gateway.quotas.per-hour", "1000000000000");
+            gateway.put("polity.gateway.quotas.per-day", "1000000000000");
+            gateway.put("quarkus.log.level", "WARN");
+            started.add(ServiceProcess.start("gateway", root.resolve("gateway/target/quarkus-app/quarkus-run.jar"), gateway,
+                    work.resolve("logs/gateway.log"), URI.create("http://127.0.0.1:" + gatewayPort + "/q/health/ready"), Duration.ofSeconds(120)));
+
+            String token = oidc.issueToken("bench", Map.of("org_id", ORG, "team_id", "bench", "roles", List.of("ml_engineer")),
+                    Duration.ofHours(1));
+            Path script = writeWrkScript(work, token);
+            System.out.printf("%nbundle: %d policies, %d rules; wrk -t%s -c%s -d%s; %d cores%n", documents.size(), rules,
+                    threads, connections, duration, Runtime.getRuntime().availableProcessors());
+
+            // Warm both JVMs up before measuring: the JIT makes the first seconds unrepresentative.
+            wrk(script, "http://127.0.0.1:" + nodePort + "/api/v1/decisions", threads, connections, "10s", false);
+            wrk(script, "http://127.0.0.1:" + gatewayPort + "/api/v1/decisions", threads, connections, "10s", false);
+            System.out.println("\n=== straight to the policy node ===");
+            wrk(script, "http://127.0.0.1:" + nodePort + "/api/v1/decisions", threads, connections, duration, true);
+            System.out.println("\n=== through the gateway ===");
+            wrk(script, "http://127.0.0.1:" + gatewayPort + "/api/v1/decisions", threads, connections, duration, true);
+        } finally {
+            for (int i = started.size() - 1; i >= 0; i--) {
+                started.get(i).close();
+            }
+        }
+    }
+
+    private static Path defaultPolicies(Path root) {
+        Path library = root.resolve("contracts/src/main/resources/dev/polity/policies/standard");
+        return Files.isDirectory(library) ? library : root.resolve("deploy/local/policies");
+    }
+
+    private static List<PolicyDocument> loadPolicies(Path directory) throws IOException {
+        try (Stream<Path> files = Files.walk(directory)) {
+            List<PolicyDocument> documents = new ArrayList<>();
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml") && !f.getFileName().toString().equals("index.yaml")).sorted().toList()) {
+                documents.add(PolicyDocuments.parse(Files.readString(file)));
+            }
+            return documents;
+        }
+    }
+
+    /** A realistic request: PII with anonymisation and consent, fairness and performance metrics, production target. */
+    static String requestBody() {
+        return """
+                {"model_id": "acme/credit-risk", "organization_id": "acme", "team_id": "bench",
+                 "model_metadata": {"name": "credit-risk", "version": "2.1.0", "algorithm": "xgboost", "created_by": "pipeline",
+                   "risk_level": "high",
+                   "training_data": {"size": 1200000, "contains_pii": true, "anonymization_method": "k-anonymity", "consent_tracked": true,
+                                     "data_sources": ["loans-db", "bureau-feed"], "collected_at": "2026-10-01T00:00:00Z"},
+                   "performance_metrics": {"accuracy": 0.91, "precision": 0.88, "recall": 0.86, "f1_score": 0.87, "latency_p99_ms": 42, "memory_mb": 900},
+                   "fairness_metrics": {"demographic_parity": 0.04, "equalized_odds": 0.05, "disparate_impact": 0.93,
+                                        "protected_attributes": ["gender", "age"]},
+                   "model_lineage": {"git_commit": "4f2a9c1", "training_dataset_version": "2026-10", "feature_store_version": "v12",
+                                     "data_lineage_hash": "9c1d3e"},
+                   "model_card": {"intended_use": "credit scoring", "limitations": "not for employment decisions"}},
+                 "deployment_context": {"environment": "production", "region": "eu", "expected_traffic": 1500,
+                                        "data_sources": ["loans-db"], "permissions": ["read:features"]},
+                 "requested_permissions": ["deploy:production"]}
+                """.replace("\n", " ");
+    }
+
+    private static Path writeWrkScript(Path work, String token) throws IOException {
+        String body = requestBody().replace("\\", "\\\\").replace("\"", "\\\"");
+        String lua = "wrk.method = \"POST\"\n"
+                + "wrk.headers[\"Content-Type\"] = \"application/json\"\n"
+                + "wrk.headers[\"Authorization\"] = \"Bearer " + token + "\"\n"
+                + "wrk.body = \"" + body + "\"\n"
+                + "local errors = 0\n"
+                + "response = function(status, headers, body) if status ~= 200 then errors = errors + 1 end end\n"
+                + "done = function(summary, latency, requests)\n"
+                + "  io.write(string.format(\"non-200 responses (this thread's count is not aggregated; see Non-2xx above): %d\\n\", errors))\n"
+                + "  io.write(string.format(\"p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, p99.9 %.2f ms\\n\", latency:percentile(50)/1000, latency:percentile(90)/1000, latency:percentile(99)/1000, latency:percentile(99.9)/1000))\n"
+                + "end\n";
+        Path script = work.resolve("decision.lua");
+        Files.writeString(script, lua, StandardCharsets.UTF_8);
+        return script;
+    }
+
+    private static void wrk(Path script, String url, String threads, String connections, String duration, boolean print)
+            throws IOException, InterruptedException {
+        Process process = new ProcessBuilder("wrk", "-t" + threads, "-c" + connections, "-d" + duration, "--latency",
+                "-s", script.toString(), url).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("wrk failed (is it installed? apt-get install wrk):\n" + output);
+        }
+        if (print) {
+            System.out.println(output);
+        }
+    }
+
+    private static void publish(String bootstrapServers, SignedBundle bundle) throws Exception {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrapServers);
+        props.put("acks", "all");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.POLICY_BUNDLES, ORG, Bundles.toJson(bundle).getBytes(StandardCharsets.UTF_8))).get();
+        }
+    }
+
+    private DecisionThroughputBench() {
+    }
+}

@@ -1,0 +1,147 @@
+package dev.polity.bench.policy;
+
+import dev.polity.contracts.bundle.Bundles;
+import dev.polity.contracts.crypto.Ed25519;
+import dev.polity.contracts.policy.PolicyDocument;
+import dev.polity.contracts.policy.StandardLibrary;
+import dev.polity.policy.engine.BundleCompiler;
+import dev.polity.policy.engine.CelEnvironment;
+import dev.polity.policy.engine.CelValues;
+import dev.polity.policy.engine.CompiledBundle;
+import dev.polity.policy.engine.Evaluation;
+import dev.polity.policy.engine.Outcome;
+import dev.polity.policy.engine.PolicyEvaluation;
+import dev.polity.policy.engine.PolicyEvaluator;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.security.KeyPair;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One governance decision evaluated in-process by the policy node's engine
+ * ({@link PolicyEvaluator}) against the whole standard policy library, as a node does per request
+ * after the bundle is compiled. SampleTime mode: JMH samples individual invocations, so the
+ * result has p50 and p99 per evaluation.
+ *
+ * <ul>
+ *   <li>{@code fullLibrary}: every library policy (all tiers and frameworks at once) against the
+ *       library's example request, which every policy approves or does not apply to;</li>
+ *   <li>{@code fullLibraryDenied}: the same library against a request that fails policies in
+ *       several families, so failure messages are computed too;</li>
+ *   <li>{@code fullLibraryWithConversion}: as {@code fullLibrary}, plus converting the request's
+ *       JSON values for CEL ({@link CelValues}), as the node does per decision;</li>
+ *   <li>{@code strictTierSubscription}: what a strict-tier organisation with all five
+ *       compliance frameworks is subscribed to.</li>
+ * </ul>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 8, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+public class PolicyEvaluationBench {
+
+    /** The evaluation time a node passes as {@code request.now}. */
+    static final String NOW = "2026-03-01T12:00:00Z";
+
+    private final PolicyEvaluator evaluator = new PolicyEvaluator();
+    private CompiledBundle library;
+    private CompiledBundle strictTier;
+    private Map<String, Object> rawRequest;
+    private Map<String, Object> approvedRequest;
+    private Map<String, Object> deniedRequest;
+
+    @Setup
+    public void setUp() {
+        BundleCompiler compiler = new BundleCompiler(new CelEnvironment());
+        KeyPair keys = Ed25519.generateKeyPair();
+        library = compiler.compile(sign(StandardLibrary.loadAll(), keys), Instant.parse(NOW));
+        strictTier = compiler.compile(sign(StandardLibrary.subscription("strict",
+                List.of("gdpr", "soc2", "hipaa", "eu-ai-act", "ccpa")), keys), Instant.parse(NOW));
+
+        rawRequest = celShape(StandardLibrary.exampleRequest());
+        approvedRequest = CelValues.fromJsonObject(rawRequest);
+        Map<String, Object> denied = celShape(StandardLibrary.exampleRequest());
+        @SuppressWarnings("unchecked") Map<String, Object> model = (Map<String, Object>) denied.get("model");
+        @SuppressWarnings("unchecked") Map<String, Object> fairness = (Map<String, Object>) model.get("fairness_metrics");
+        @SuppressWarnings("unchecked") Map<String, Object> deployment = (Map<String, Object>) denied.get("deployment");
+        fairness.put("demographic_parity", 0.12);
+        model.remove("model_card");
+        deployment.put("region", "us-east-1");
+        deniedRequest = CelValues.fromJsonObject(denied);
+
+        // Measure real work, not a failure path: the example must be approved without a rule
+        // error, and the denied request must be denied by the policies we broke.
+        check(evaluator.evaluate(library, approvedRequest, "growth"), Outcome.APPROVED);
+        check(evaluator.evaluate(strictTier, approvedRequest, "growth"), Outcome.APPROVED);
+        check(evaluator.evaluate(library, deniedRequest, "growth"), Outcome.DENIED);
+        System.out.printf("%nfull library: %d policies, %d rules; strict tier with all frameworks: %d policies, %d rules%n",
+                library.policies().size(), library.policies().stream().mapToInt(p -> p.rules().size()).sum(),
+                strictTier.policies().size(), strictTier.policies().stream().mapToInt(p -> p.rules().size()).sum());
+    }
+
+    @Benchmark
+    public Evaluation fullLibrary() {
+        return evaluator.evaluate(library, approvedRequest, "growth");
+    }
+
+    @Benchmark
+    public Evaluation fullLibraryDenied() {
+        return evaluator.evaluate(library, deniedRequest, "growth");
+    }
+
+    @Benchmark
+    public Evaluation fullLibraryWithConversion() {
+        return evaluator.evaluate(library, CelValues.fromJsonObject(rawRequest), "growth");
+    }
+
+    @Benchmark
+    public Evaluation strictTierSubscription() {
+        return evaluator.evaluate(strictTier, approvedRequest, "growth");
+    }
+
+    private static dev.polity.contracts.bundle.SignedBundle sign(List<PolicyDocument> policies, KeyPair keys) {
+        return Bundles.sign("globalcorp-eu", 1, Instant.parse(NOW), policies, keys.getPrivate(), keys.getPublic());
+    }
+
+    /** The decision request as CEL's {@code request}, with what a node adds: the time and the organisation's region. */
+    static Map<String, Object> celShape(Map<String, Object> wire) {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("model_id", wire.get("model_id"));
+        request.put("organization_id", wire.get("organization_id"));
+        request.put("organization_region", "eu");
+        request.put("team_id", wire.get("team_id"));
+        request.put("now", NOW);
+        request.put("model", wire.get("model_metadata"));
+        request.put("deployment", wire.get("deployment_context"));
+        request.put("requested_permissions", wire.get("requested_permissions"));
+        return request;
+    }
+
+    private static void check(Evaluation evaluation, Outcome expected) {
+        if (evaluation.decision() != expected) {
+            throw new IllegalStateException("expected " + expected + " but got " + evaluation.decision() + ": "
+                    + evaluation.policyEvaluations().stream().filter(p -> p.decision() == Outcome.DENIED)
+                    .map(p -> p.policyId() + ": " + p.reason()).toList());
+        }
+        for (PolicyEvaluation policy : evaluation.policyEvaluations()) {
+            policy.rules().stream().filter(r -> r.error() != null).findFirst().ifPresent(r -> {
+                throw new IllegalStateException(policy.policyId() + "/" + r.name() + " could not be evaluated: " + r.error());
+            });
+        }
+    }
+}
