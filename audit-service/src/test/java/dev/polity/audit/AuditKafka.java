@@ -7,6 +7,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -39,6 +40,22 @@ public final class AuditKafka {
             ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
             headers.forEach((name, bytes) -> record.headers().add(name, bytes));
             producer.send(record).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot send to " + topic, e);
+        }
+    }
+
+    /** Sends an event and says where it landed. */
+    public static RecordMetadata sendAndLocate(String bootstrapServers, String topic, CloudEvent event) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, event.subject(), event.data());
+            event.toKafkaHeaders().forEach((name, bytes) -> record.headers().add(name, bytes));
+            return producer.send(record).get();
         } catch (Exception e) {
             throw new IllegalStateException("cannot send to " + topic, e);
         }

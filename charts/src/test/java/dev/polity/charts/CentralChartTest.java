@@ -29,7 +29,7 @@ class CentralChartTest {
                 .containsEntry("QUARKUS_DATASOURCE_USERNAME", "secret polity-sync-db/username")
                 .containsEntry("QUARKUS_DATASOURCE_PASSWORD", "secret polity-sync-db/password")
                 .containsEntry("KAFKA_SASL_JAAS_CONFIG", "secret polity-sync-service/sasl.jaas.config");
-        assertThat(env(audit)).containsEntry("POLITY_AUDIT_CHECKPOINTS_SIGNING_PRIVATE_KEY",
+        assertThat(env(audit)).containsEntry("POLITY_AUDIT_CHECKPOINT_SIGNING_PRIVATE_KEY",
                 "secret polity-audit-checkpoint-signing/private-key");
         assertThat(objects).noneMatch(o -> o.getKind().equals("Secret"));
     }

@@ -100,10 +100,15 @@ public final class LocalFederation implements AutoCloseable {
         Map<String, String> syncConfig = databaseConfig("sync");
         syncConfig.put("polity.bundles.signing-private-key", Ed25519.encodePrivateKey(signingKeys.getPrivate()));
         syncConfig.put("polity.bundles.signing-public-key", Ed25519.encodePublicKey(signingKeys.getPublic()));
+        // The audit log signs its checkpoints with its own key; auditors verify exports with its public key.
+        KeyPair checkpointKeys = Ed25519.generateKeyPair();
+        Map<String, String> auditConfig = databaseConfig("audit");
+        auditConfig.put("polity.audit.checkpoint.signing-private-key", Ed25519.encodePrivateKey(checkpointKeys.getPrivate()));
+        auditConfig.put("polity.audit.checkpoint.signing-public-key", Ed25519.encodePublicKey(checkpointKeys.getPublic()));
         inParallel(List.of(
                 () -> startService("sync-service", syncPort, syncConfig),
                 () -> startService("registry-service", registryPort, registryConfig),
-                () -> startService("audit-service", auditPort, databaseConfig("audit"))));
+                () -> startService("audit-service", auditPort, auditConfig)));
 
         loadFederation();
 

@@ -1,6 +1,6 @@
 package dev.polity.audit.health;
 
-import dev.polity.audit.event.repository.AuditEventRepository;
+import dev.polity.audit.log.AuditLog;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,16 +16,16 @@ public class AuditLogHealthCheck implements AsyncHealthCheck {
 
     private static final String NAME = "audit-log";
 
-    private final AuditEventRepository repository;
+    private final AuditLog log;
 
-    AuditLogHealthCheck(AuditEventRepository repository) {
-        this.repository = repository;
+    AuditLogHealthCheck(AuditLog log) {
+        this.log = log;
     }
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        return repository.size()
-                .map(size -> HealthCheckResponse.named(NAME).up().withData("events", size).build())
+        return log.head()
+                .map(head -> HealthCheckResponse.named(NAME).up().withData("events", head.size()).build())
                 .ifNoItem().after(Duration.ofSeconds(5)).fail()
                 .onFailure().recoverWithItem(failure -> HealthCheckResponse.named(NAME).down()
                         .withData("error", failure.getClass().getSimpleName() + ": " + failure.getMessage())

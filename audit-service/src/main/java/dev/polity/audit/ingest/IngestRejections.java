@@ -21,6 +21,8 @@ public class IngestRejections {
     public static final String INVALID_CLOUD_EVENT = "invalid-cloudevent";
     /** PostgreSQL refused the event's values (e.g. a NUL character in a text attribute). */
     public static final String UNSTORABLE = "unstorable";
+    /** An inference record carried raw inputs or outputs instead of their hashes. */
+    public static final String RAW_INFERENCE_DATA = "raw-inference-data";
 
     private final MeterRegistry meters;
     private final AtomicLong count = new AtomicLong();
@@ -31,6 +33,7 @@ public class IngestRejections {
         // Registered up front so the series exists (at 0) before the first rejection.
         counter(INVALID_CLOUD_EVENT);
         counter(UNSTORABLE);
+        counter(RAW_INFERENCE_DATA);
     }
 
     public void record(String reason, String detail, String topic, int partition, long offset) {

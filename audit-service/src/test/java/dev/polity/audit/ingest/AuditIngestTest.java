@@ -5,7 +5,9 @@ import dev.polity.contracts.Topics;
 import dev.polity.contracts.crypto.Hashes;
 import dev.polity.contracts.events.CloudEvent;
 import dev.polity.contracts.events.EventTypes;
+import dev.polity.audit.SigningKeysTestResource;
 import dev.polity.devstack.DevstackTestResource;
+import dev.polity.devstack.OidcTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static dev.polity.audit.AuditApi.asAuditor;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -33,6 +36,8 @@ import static org.hamcrest.Matchers.matchesPattern;
 
 @QuarkusTest
 @QuarkusTestResource(value = DevstackTestResource.class, initArgs = @ResourceArg(name = "database", value = "audit"))
+@QuarkusTestResource(OidcTestResource.class)
+@QuarkusTestResource(SigningKeysTestResource.class)
 class AuditIngestTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
@@ -59,13 +64,13 @@ class AuditIngestTest {
         assertThat(item.getString("data_sha256")).isEqualTo(Hashes.sha256Hex(json.getBytes(StandardCharsets.UTF_8)));
 
         long sequence = item.getLong("sequence");
-        String single = given().get("/api/v1/audit/events/{sequence}", sequence)
+        String single = asAuditor().get("/api/v1/audit/events/{sequence}", sequence)
                 .then().statusCode(200).body("id", equalTo(event.id())).extract().asString();
         // Parsed JSON keeps the producer's key order and decimals.
         assertThat(single).contains("\"data\":{\"version\":\"1.0.0\",\"b\":1,\"a\":{\"z\":0.950,\"y\":[1,2]}}");
 
         // The stored bytes are the received bytes, whitespace and all.
-        byte[] raw = given().get("/api/v1/audit/events/{sequence}/data", sequence)
+        byte[] raw = asAuditor().get("/api/v1/audit/events/{sequence}/data", sequence)
                 .then().statusCode(200).contentType("application/json").extract().asByteArray();
         assertThat(raw).isEqualTo(json.getBytes(StandardCharsets.UTF_8));
     }
@@ -80,10 +85,10 @@ class AuditIngestTest {
         AuditKafka.send(bootstrapServers, Topics.AUDIT_EVENTS, event);
         AuditKafka.send(bootstrapServers, Topics.AUDIT_EVENTS, marker);
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given()
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAuditor()
                 .queryParam("subject", subject).get("/api/v1/audit/events")
                 .then().statusCode(200).body("items.id", hasItem(marker.id())));
-        List<String> ids = given().queryParam("subject", subject).get("/api/v1/audit/events")
+        List<String> ids = asAuditor().queryParam("subject", subject).get("/api/v1/audit/events")
                 .then().extract().jsonPath().getList("items.id");
         assertThat(ids).containsExactly(event.id(), marker.id());
     }
@@ -114,22 +119,22 @@ class AuditIngestTest {
         assertThat(reason).isNotNull();
         assertThat(new String(reason.value(), StandardCharsets.UTF_8)).contains("specversion");
 
-        given().get("/q/metrics").then().statusCode(200)
+        asAuditor().get("/q/metrics").then().statusCode(200)
                 .body(matchesPattern(
                         "(?s).*polity_audit_events_rejected_total\\{[^}]*reason=\"invalid-cloudevent\"[^}]*} [1-9].*"));
-        given().get("/q/health/well").then().statusCode(503)
+        asAuditor().get("/q/health/well").then().statusCode(503)
                 .body("status", equalTo("DOWN"))
                 .body("checks.find { it.name == 'audit-ingest' }.status", equalTo("DOWN"))
                 .body("checks.find { it.name == 'audit-ingest' }.data.rejected_events", greaterThanOrEqualTo(1));
-        given().get("/q/health").then().statusCode(503)
+        asAuditor().get("/q/health").then().statusCode(503)
                 .body("checks.find { it.name == 'audit-ingest' }.status", equalTo("DOWN"));
         // Degraded, not unready: the log keeps serving queries.
-        given().get("/q/health/ready").then().statusCode(200);
+        asAuditor().get("/q/health/ready").then().statusCode(200);
     }
 
     private static JsonPath awaitSingle(String subject) {
         return await().atMost(Duration.ofSeconds(30)).until(
-                () -> given().queryParam("subject", subject).get("/api/v1/audit/events")
+                () -> asAuditor().queryParam("subject", subject).get("/api/v1/audit/events")
                         .then().statusCode(200).extract().jsonPath(),
                 json -> json.getList("items").size() == 1)
                 .setRootPath("items[0]");

@@ -1,12 +1,9 @@
 package dev.polity.audit.event.repository;
 
-import dev.polity.contracts.events.CloudEvent;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -18,22 +15,19 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The append-only audit log in PostgreSQL, through the reactive client with plain SQL so that event
- * data is stored and returned as the exact bytes received.
+ * Reads the audit log in PostgreSQL (appends are {@link dev.polity.audit.log.AuditLog}'s), through the reactive
+ * client with plain SQL so that event data is returned as the exact bytes received. Payloads come from the
+ * partitioned {@code audit_payload} table and are null once expired.
  */
 @ApplicationScoped
 public class AuditEventRepository {
 
-    private static final String COLUMNS = "sequence, event_id, source, type, subject, event_time, organization, actor, "
-            + "data_content_type, data, data_sha256";
-
-    private static final String INSERT = """
-            insert into audit_event (sequence, event_id, source, type, subject, event_time, organization, actor,
-                data_content_type, data, data_sha256, attributes, received_at, kafka_topic, kafka_partition,
-                kafka_offset, kafka_key)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-            on conflict (source, event_id) do nothing
-            returning sequence""";
+    private static final String SELECT = """
+            select e.sequence, e.event_id, e.source, e.type, e.subject, e.event_time, e.organization, e.actor,
+                   e.data_content_type, p.data, e.data_sha256, e.leaf_hash, e.attributes, e.received_at,
+                   e.retention_class, e.payload_expires_at
+              from audit_event e
+              left join audit_payload p on p.sequence = e.sequence and p.expires_at = e.payload_expires_at""";
 
     private final Pool pool;
 
@@ -41,75 +35,44 @@ public class AuditEventRepository {
         this.pool = pool;
     }
 
-    /**
-     * Appends an event unless the log already holds one with the same source and id. The head row is
-     * locked for the whole transaction, so sequence numbers are assigned one at a time and without gaps.
-     *
-     * @return the new event's sequence, or empty when it was a duplicate
-     */
-    public Uni<Optional<Long>> append(ReceivedEvent received) {
-        return pool.withTransaction(connection -> connection
-                .query("select size from audit_log_head where id = 1 for update").execute()
-                .map(rows -> rows.iterator().next().getLong("size") + 1)
-                .chain(sequence -> connection.preparedQuery(INSERT).execute(insertTuple(sequence, received))
-                        .chain(inserted -> inserted.rowCount() == 0
-                                ? Uni.createFrom().item(Optional.<Long>empty())
-                                : advanceHead(connection).replaceWith(Optional.of(sequence)))));
-    }
-
     public Uni<Optional<StoredEvent>> findBySequence(long sequence) {
-        return pool.preparedQuery("select " + COLUMNS + " from audit_event where sequence = $1")
+        return pool.preparedQuery(SELECT + " where e.sequence = $1")
                 .execute(Tuple.of(sequence))
                 .map(rows -> rows.rowCount() == 0 ? Optional.empty() : Optional.of(toStoredEvent(rows.iterator().next())));
     }
 
     /** Events matching the filter in sequence order, at most {@code filter.limit()}. */
     public Uni<List<StoredEvent>> find(EventFilter filter) {
-        StringBuilder sql = new StringBuilder("select ").append(COLUMNS).append(" from audit_event where true");
+        StringBuilder sql = new StringBuilder(SELECT).append(" where true");
         List<Object> params = new ArrayList<>();
-        condition(sql, params, "subject = ", filter.subject());
-        condition(sql, params, "type = ", filter.type());
-        condition(sql, params, "organization = ", filter.organization());
-        condition(sql, params, "actor = ", filter.actor());
-        condition(sql, params, "event_time >= ", filter.from() == null ? null : utc(filter.from()));
-        condition(sql, params, "event_time < ", filter.to() == null ? null : utc(filter.to()));
-        condition(sql, params, "sequence > ", filter.after());
+        condition(sql, params, "e.subject = ", filter.subject());
+        condition(sql, params, "e.type = ", filter.type());
+        condition(sql, params, "e.organization = ", filter.organization());
+        condition(sql, params, "e.actor = ", filter.actor());
+        condition(sql, params, "e.event_time >= ", filter.from() == null ? null : utc(filter.from()));
+        condition(sql, params, "e.event_time < ", filter.to() == null ? null : utc(filter.to()));
+        condition(sql, params, "e.sequence > ", filter.after());
         params.add(filter.limit());
-        sql.append(" order by sequence limit $").append(params.size());
+        sql.append(" order by e.sequence limit $").append(params.size());
         return pool.preparedQuery(sql.toString()).execute(Tuple.from(params)).map(AuditEventRepository::toStoredEvents);
     }
 
-    /** How many events the log holds; also the sequence of the newest one. */
-    public Uni<Long> size() {
-        return pool.query("select size from audit_log_head where id = 1").execute()
-                .map(rows -> rows.iterator().next().getLong("size"));
+    /** Entries with {@code after < sequence <= upTo} in sequence order, at most {@code limit}. */
+    public Uni<List<StoredEvent>> range(long after, long upTo, int limit) {
+        return pool.preparedQuery(SELECT + " where e.sequence > $1 and e.sequence <= $2 order by e.sequence limit $3")
+                .execute(Tuple.of(after, upTo, limit)).map(AuditEventRepository::toStoredEvents);
     }
 
-    private static Uni<RowSet<Row>> advanceHead(SqlConnection connection) {
-        return connection.query("update audit_log_head set size = size + 1 where id = 1").execute();
+    /** The first sequence received at or after {@code time}, or empty. */
+    public Uni<Optional<Long>> firstReceivedAtOrAfter(Instant time) {
+        return pool.preparedQuery("select min(sequence) from audit_event where received_at >= $1")
+                .execute(Tuple.of(utc(time))).map(rows -> Optional.ofNullable(rows.iterator().next().getLong(0)));
     }
 
-    private static Tuple insertTuple(long sequence, ReceivedEvent received) {
-        CloudEvent event = received.event();
-        List<Object> values = new ArrayList<>(17);
-        values.add(sequence);
-        values.add(event.id());
-        values.add(event.source());
-        values.add(event.type());
-        values.add(event.subject());
-        values.add(utc(event.time()));
-        values.add(event.organization());
-        values.add(event.actor());
-        values.add(event.dataContentType());
-        values.add(Buffer.buffer(event.data()));
-        values.add(received.dataSha256());
-        values.add(received.attributes());
-        values.add(utc(received.receivedAt()));
-        values.add(received.kafkaTopic());
-        values.add(received.kafkaPartition());
-        values.add(received.kafkaOffset());
-        values.add(received.kafkaKey());
-        return Tuple.from(values);
+    /** The last sequence received before {@code time}, or empty. */
+    public Uni<Optional<Long>> lastReceivedBefore(Instant time) {
+        return pool.preparedQuery("select max(sequence) from audit_event where received_at < $1")
+                .execute(Tuple.of(utc(time))).map(rows -> Optional.ofNullable(rows.iterator().next().getLong(0)));
     }
 
     private static void condition(StringBuilder sql, List<Object> params, String comparison, Object value) {
@@ -140,7 +103,12 @@ public class AuditEventRepository {
                 row.getString("actor"),
                 row.getString("data_content_type"),
                 data == null ? null : data.getBytes(),
-                row.getString("data_sha256"));
+                row.getString("data_sha256"),
+                row.getBuffer("leaf_hash").getBytes(),
+                row.getString("attributes"),
+                row.getOffsetDateTime("received_at").toInstant(),
+                row.getString("retention_class"),
+                row.getOffsetDateTime("payload_expires_at").toInstant());
     }
 
     private static OffsetDateTime utc(Instant instant) {

@@ -2,7 +2,12 @@ package dev.polity.audit.event.repository;
 
 import java.time.Instant;
 
-/** One row of the audit log. {@code data} is null once the payload has expired; its hash stays. */
+/**
+ * One entry of the audit log. {@code data} is null once the payload has expired; its hash and the leaf hash stay.
+ *
+ * @param attributes the Kafka headers as received, a JSON array of {@code [name, value]} pairs
+ * @param leafHash   the Merkle leaf hash the log committed to
+ */
 public record StoredEvent(
         long sequence,
         String id,
@@ -14,5 +19,14 @@ public record StoredEvent(
         String actor,
         String dataContentType,
         byte[] data,
-        String dataSha256) {
+        String dataSha256,
+        byte[] leafHash,
+        String attributes,
+        Instant receivedAt,
+        String retentionClass,
+        Instant payloadExpiresAt) {
+
+    public boolean payloadExpired() {
+        return data == null;
+    }
 }

@@ -6,10 +6,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.polity.audit.access.AuditAccess;
+import dev.polity.audit.checkpoint.repository.CheckpointRepository;
 import dev.polity.audit.config.AuditConfig;
 import dev.polity.audit.event.repository.AuditEventRepository;
 import dev.polity.audit.event.repository.EventFilter;
 import dev.polity.audit.event.repository.StoredEvent;
+import dev.polity.audit.proof.EventProof;
+import dev.polity.audit.proof.ProofService;
+import dev.polity.contracts.audit.InclusionProof;
 import dev.polity.support.problem.FieldError;
 import dev.polity.support.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
@@ -21,6 +26,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
@@ -29,11 +35,16 @@ import java.util.Locale;
 public class AuditEventService {
 
     private final AuditEventRepository repository;
+    private final CheckpointRepository checkpoints;
+    private final ProofService proofs;
     private final AuditConfig config;
     private final ObjectReader dataReader;
 
-    AuditEventService(AuditEventRepository repository, AuditConfig config, ObjectMapper json) {
+    AuditEventService(AuditEventRepository repository, CheckpointRepository checkpoints, ProofService proofs,
+                      AuditConfig config, ObjectMapper json) {
         this.repository = repository;
+        this.checkpoints = checkpoints;
+        this.proofs = proofs;
         this.config = config;
         // Numbers as written (0.950 stays 0.950), and a payload with trailing garbage is not JSON.
         this.dataReader = json.reader()
@@ -42,12 +53,13 @@ public class AuditEventService {
     }
 
     /**
-     * Validates the raw query parameters, naming every bad one, and reads one page.
+     * Validates the raw query parameters, naming every bad one, and reads one page of the events the caller may see.
      *
-     * @throws ProblemException 400 naming each invalid parameter
+     * @param withProofs whether each item carries its inclusion proof against the latest checkpoint
+     * @throws ProblemException 400 naming each invalid parameter, 403 for another organisation's events
      */
-    public Uni<AuditEventPage> find(String subject, String type, String organization, String actor,
-                                    String from, String to, String after, String limit) {
+    public Uni<AuditEventPage> find(AuditAccess access, String subject, String type, String organization, String actor,
+                                    String from, String to, String after, String limit, boolean withProofs) {
         List<FieldError> errors = new ArrayList<>();
         Instant fromTime = parseTime("from", from, errors);
         Instant toTime = parseTime("to", to, errors);
@@ -61,22 +73,50 @@ public class AuditEventService {
         }
         int size = pageSize == null ? config.query().defaultLimit() : pageSize.intValue();
         // One more than asked tells whether another page follows.
-        EventFilter filter = new EventFilter(blankToNull(subject), blankToNull(type), blankToNull(organization),
-                blankToNull(actor), fromTime, toTime, afterSequence, size + 1);
-        return repository.find(filter).map(events -> {
-            boolean more = events.size() > size;
-            List<AuditEventView> items = events.stream().limit(size).map(this::toView).toList();
-            return new AuditEventPage(items, more ? items.get(items.size() - 1).sequence() : null);
+        EventFilter filter = new EventFilter(blankToNull(subject), blankToNull(type),
+                access.organizationFilter(organization), blankToNull(actor), fromTime, toTime, afterSequence, size + 1);
+        return repository.find(filter).chain(found -> {
+            boolean more = found.size() > size;
+            List<StoredEvent> events = found.stream().limit(size).toList();
+            Long nextAfter = more ? events.getLast().sequence() : null;
+            if (!withProofs) {
+                return Uni.createFrom().item(new AuditEventPage(events.stream().map(e -> toView(e, null)).toList(), nextAfter, null));
+            }
+            return checkpoints.latest().chain(latest -> latest.isEmpty()
+                    ? Uni.createFrom().item(new AuditEventPage(events.stream().map(e -> toView(e, null)).toList(), nextAfter, null))
+                    : proofs.inclusion(events, latest.get()).map(byEvent -> new AuditEventPage(
+                            events.stream().map(e -> toView(e, byEvent.get(e.sequence()))).toList(), nextAfter, latest.get())));
         });
     }
 
-    public Uni<AuditEventView> get(String sequence) {
-        return findStored(sequence).map(this::toView);
+    public Uni<AuditEventView> get(AuditAccess access, String sequence, String organization) {
+        return getRaw(access, sequence, organization).map(event -> toView(event, null));
     }
 
-    /** The stored event with its raw data, for clients that verify hashes themselves. */
-    public Uni<StoredEvent> getRaw(String sequence) {
-        return findStored(sequence);
+    /**
+     * The stored event with its raw data, for clients that verify hashes themselves.
+     *
+     * @param organization when given, the event must belong to it (the gateway always passes the caller's)
+     * @throws ProblemException 404 when there is no such event or the caller may not see it
+     */
+    public Uni<StoredEvent> getRaw(AuditAccess access, String sequence, String organization) {
+        String filter = organization == null || organization.isBlank() ? null : access.organizationFilter(organization);
+        return findStored(sequence).map(event -> {
+            if (!access.canSee(event.organization()) || (filter != null && !filter.equals(event.organization()))) {
+                throw ProblemException.notFound("the audit log has no event " + event.sequence());
+            }
+            return event;
+        });
+    }
+
+    /** The inclusion proof of an event against the checkpoint of {@code treeSize} (default: the latest). */
+    public Uni<EventProof> proof(AuditAccess access, String sequence, String organization, String treeSize) {
+        List<FieldError> errors = new ArrayList<>();
+        Long size = parseLong("tree_size", treeSize, 1, Long.MAX_VALUE, errors);
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
+        return getRaw(access, sequence, organization).chain(event -> proofs.inclusion(event, size));
     }
 
     private Uni<StoredEvent> findStored(String sequence) {
@@ -89,10 +129,11 @@ public class AuditEventService {
                 () -> ProblemException.notFound("the audit log has no event " + number)));
     }
 
-    private AuditEventView toView(StoredEvent event) {
+    private AuditEventView toView(StoredEvent event, InclusionProof proof) {
         return new AuditEventView(event.sequence(), event.id(), event.source(), event.type(), event.subject(),
                 event.time(), event.organization(), event.actor(), event.dataContentType(),
-                dataNode(event.dataContentType(), event.data()), event.dataSha256());
+                dataNode(event.dataContentType(), event.data()), event.dataSha256(), HexFormat.of().formatHex(event.leafHash()),
+                event.receivedAt(), event.retentionClass(), event.payloadExpired(), proof);
     }
 
     private JsonNode dataNode(String contentType, byte[] data) {
@@ -117,7 +158,7 @@ public class AuditEventService {
         return mediaType.equals("application/json") || mediaType.equals("text/json") || mediaType.endsWith("+json");
     }
 
-    private static Instant parseTime(String name, String value, List<FieldError> errors) {
+    public static Instant parseTime(String name, String value, List<FieldError> errors) {
         if (value == null || value.isBlank()) {
             return null;
         }
@@ -129,7 +170,7 @@ public class AuditEventService {
         }
     }
 
-    private static Long parseLong(String name, String value, long min, long max, List<FieldError> errors) {
+    public static Long parseLong(String name, String value, long min, long max, List<FieldError> errors) {
         if (value == null || value.isBlank()) {
             return null;
         }

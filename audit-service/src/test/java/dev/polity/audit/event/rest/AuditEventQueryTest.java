@@ -3,7 +3,9 @@ package dev.polity.audit.event.rest;
 import dev.polity.audit.AuditKafka;
 import dev.polity.contracts.Topics;
 import dev.polity.contracts.events.CloudEvent;
+import dev.polity.audit.SigningKeysTestResource;
 import dev.polity.devstack.DevstackTestResource;
+import dev.polity.devstack.OidcTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static dev.polity.audit.AuditApi.asAuditor;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,6 +33,8 @@ import static org.hamcrest.Matchers.nullValue;
 
 @QuarkusTest
 @QuarkusTestResource(value = DevstackTestResource.class, initArgs = @ResourceArg(name = "database", value = "audit"))
+@QuarkusTestResource(OidcTestResource.class)
+@QuarkusTestResource(SigningKeysTestResource.class)
 class AuditEventQueryTest {
 
     private static final String PROBLEM = "application/problem+json";
@@ -48,16 +53,16 @@ class AuditEventQueryTest {
         events.forEach(e -> AuditKafka.send(bootstrapServers, Topics.AUDIT_EVENTS, e));
         awaitCount(org, 4);
 
-        given().queryParam("organization", org).queryParam("subject", "model/" + org + "/a")
+        asAuditor().queryParam("organization", org).queryParam("subject", "model/" + org + "/a")
                 .get("/api/v1/audit/events").then().statusCode(200)
                 .body("items.id", contains(events.get(0).id(), events.get(1).id()));
-        given().queryParam("organization", org).queryParam("type", "polity.model.registered")
+        asAuditor().queryParam("organization", org).queryParam("type", "polity.model.registered")
                 .get("/api/v1/audit/events").then().statusCode(200)
                 .body("items.id", contains(events.get(0).id(), events.get(2).id()));
-        given().queryParam("organization", org).queryParam("actor", "carol")
+        asAuditor().queryParam("organization", org).queryParam("actor", "carol")
                 .get("/api/v1/audit/events").then().statusCode(200)
                 .body("items.id", contains(events.get(3).id()));
-        given().queryParam("organization", org)
+        asAuditor().queryParam("organization", org)
                 .queryParam("from", "2025-02-01T00:00:00Z").queryParam("to", "2025-04-01T00:00:00Z")
                 .get("/api/v1/audit/events").then().statusCode(200)
                 .body("items.id", contains(events.get(1).id(), events.get(2).id()));
@@ -80,7 +85,7 @@ class AuditEventQueryTest {
         Long after = null;
         int pages = 0;
         do {
-            var request = given().queryParam("organization", org).queryParam("limit", 2);
+            var request = asAuditor().queryParam("organization", org).queryParam("limit", 2);
             if (after != null) {
                 request.queryParam("after", after);
             }
@@ -109,7 +114,7 @@ class AuditEventQueryTest {
         List<Long> all = new ArrayList<>();
         Long after = null;
         do {
-            var request = given().queryParam("limit", 500);
+            var request = asAuditor().queryParam("limit", 500);
             if (after != null) {
                 request.queryParam("after", after);
             }
@@ -126,7 +131,7 @@ class AuditEventQueryTest {
 
     @Test
     void saysWhenThereIsNoNextPage() {
-        given().queryParam("organization", AuditKafka.unique("nobody")).get("/api/v1/audit/events")
+        asAuditor().queryParam("organization", AuditKafka.unique("nobody")).get("/api/v1/audit/events")
                 .then().statusCode(200)
                 .body("items", hasSize(0))
                 .body("next_after", nullValue())
@@ -135,17 +140,17 @@ class AuditEventQueryTest {
 
     @Test
     void rejectsALimitOutOfRange() {
-        given().queryParam("limit", 501).get("/api/v1/audit/events")
+        asAuditor().queryParam("limit", 501).get("/api/v1/audit/events")
                 .then().statusCode(400).contentType(PROBLEM)
                 .body("errors.field", contains("limit"));
-        given().queryParam("limit", 0).get("/api/v1/audit/events")
+        asAuditor().queryParam("limit", 0).get("/api/v1/audit/events")
                 .then().statusCode(400).contentType(PROBLEM)
                 .body("errors.field", contains("limit"));
     }
 
     @Test
     void rejectsMalformedParametersNamingEachOne() {
-        given().queryParam("limit", "ten").queryParam("after", "-3").queryParam("from", "yesterday")
+        asAuditor().queryParam("limit", "ten").queryParam("after", "-3").queryParam("from", "yesterday")
                 .get("/api/v1/audit/events")
                 .then().statusCode(400).contentType(PROBLEM)
                 .body("type", equalTo("urn:polity:problem:validation"))
@@ -154,14 +159,14 @@ class AuditEventQueryTest {
 
     @Test
     void answersNotFoundForAnUnknownSequenceAndBadRequestForANonNumber() {
-        given().get("/api/v1/audit/events/{sequence}", Long.MAX_VALUE)
+        asAuditor().get("/api/v1/audit/events/{sequence}", Long.MAX_VALUE)
                 .then().statusCode(404).contentType(PROBLEM);
-        given().get("/api/v1/audit/events/{sequence}", "latest")
+        asAuditor().get("/api/v1/audit/events/{sequence}", "latest")
                 .then().statusCode(400).contentType(PROBLEM).body("errors.field", contains("sequence"));
     }
 
     private void awaitCount(String org, int count) {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given()
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAuditor()
                 .queryParam("organization", org).get("/api/v1/audit/events")
                 .then().statusCode(200).body("items", hasSize(count)));
     }

@@ -1,0 +1,298 @@
+package dev.polity.bench.audit;
+
+import dev.polity.contracts.Topics;
+import dev.polity.contracts.crypto.Ed25519;
+import dev.polity.contracts.crypto.Hashes;
+import dev.polity.contracts.events.CloudEvent;
+import dev.polity.devstack.Devstack;
+import dev.polity.devstack.DevstackOptions;
+import dev.polity.devstack.PostgresEndpoint;
+import dev.polity.devstack.oidc.OidcTestServer;
+import dev.polity.devstack.process.FreePorts;
+import dev.polity.devstack.process.ServiceProcess;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Sustained ingest of the audit service (Kafka → dedup under the head lock → RFC 6962 leaves and stored subtrees
+ * → PostgreSQL, one transaction per poll) next to a plain batched INSERT of the same rows into the same PostgreSQL,
+ * measured in the same run on the same machine.
+ *
+ * <ol>
+ *   <li>generates {@code -Devents} decision events (about 700 bytes of JSON data each, ten headers);</li>
+ *   <li>baseline: inserts them with JDBC batches of {@code -Dbatch} rows ({@code reWriteBatchedInserts}), one commit per
+ *       batch, into a table shaped and indexed like {@code audit_event} plus a payload table;</li>
+ *   <li>produces them to {@code polity.audit.events} (3 partitions);</li>
+ *   <li>starts the packaged audit service on an empty log and samples the log's size every 100 ms until it holds them
+ *       all; the sustained rate is taken between 10 % and 90 % of the events (start-up and the tail excluded).</li>
+ * </ol>
+ */
+public final class AuditIngestBench {
+
+    private AuditIngestBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int events = Integer.getInteger("events", 100_000);
+        int batch = Integer.getInteger("batch", 1000);
+        Path root = Path.of(System.getProperty("polity.project.root", ".")).toAbsolutePath().normalize();
+        Path jar = root.resolve("audit-service/target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: run ./mvnw -q install -DskipTests first");
+        }
+        System.out.printf("audit ingest benchmark: %d events, %d cores, baseline batch %d, service poll %s%n", events,
+                Runtime.getRuntime().availableProcessors(), batch, System.getProperty("poll", "1000 (default)"));
+        List<CloudEvent> generated = generate(events);
+
+        try (Devstack devstack = Devstack.start(DevstackOptions.defaults()); OidcTestServer oidc = OidcTestServer.start()) {
+            devstack.createDatabase("bench_plain");
+            devstack.createDatabase("bench_audit");
+            PostgresEndpoint postgres = devstack.postgres();
+
+            double plain = plainInsert(postgres, generated, batch);
+            System.out.printf(Locale.ROOT, "plain batched INSERT:         %,10.0f events/s%n", plain);
+
+            long produceStart = System.nanoTime();
+            produce(devstack.kafkaBootstrapServers(), generated);
+            double produced = events / seconds(System.nanoTime() - produceStart);
+            System.out.printf(Locale.ROOT, "produced to Kafka:            %,10.0f events/s%n", produced);
+
+            KeyPair keys = Ed25519.generateKeyPair();
+            int port = FreePorts.pick();
+            Map<String, String> config = new HashMap<>();
+            config.put("quarkus.http.port", String.valueOf(port));
+            config.put("kafka.bootstrap.servers", devstack.kafkaBootstrapServers());
+            config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl("bench_audit"));
+            config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl("bench_audit"));
+            config.put("quarkus.datasource.username", postgres.username());
+            config.put("quarkus.datasource.password", postgres.password());
+            config.put("quarkus.oidc.auth-server-url", oidc.issuer());
+            config.put("quarkus.log.level", "WARN");
+            String poll = System.getProperty("poll");
+            if (poll != null) {
+                config.put("mp.messaging.incoming.audit-events-in.max.poll.records", poll);
+                config.put("mp.messaging.incoming.audit-events-in.max.partition.fetch.bytes", String.valueOf(Integer.parseInt(poll) * 2048));
+            }
+            config.put("polity.audit.checkpoint.signing-private-key", Ed25519.encodePrivateKey(keys.getPrivate()));
+            config.put("polity.audit.checkpoint.signing-public-key", Ed25519.encodePublicKey(keys.getPublic()));
+            Path log = root.resolve("bench/audit-ingest/target/audit-service.log");
+            try (ServiceProcess service = ServiceProcess.start("audit-service", jar, config, log,
+                    URI.create("http://127.0.0.1:" + port + "/q/health/ready"), Duration.ofMinutes(3));
+                 Connection db = postgres.connect("bench_audit")) {
+                TreeMap<Long, Long> samples = new TreeMap<>();
+                long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
+                long size = 0;
+                while (size < events && System.nanoTime() < deadline) {
+                    size = single(db, "select size from audit_log_head");
+                    samples.put(System.nanoTime(), size);
+                    Thread.sleep(100);
+                }
+                if (size < events) {
+                    throw new IllegalStateException("the log holds " + size + " of " + events + " events after 20 minutes");
+                }
+                double sustained = rateBetween(samples, events / 10, events - events / 10);
+                double whole = rateBetween(samples, 1, events);
+                double firstHalf = rateBetween(samples, events / 10, events / 2);
+                double secondHalf = rateBetween(samples, events / 2, events - events / 10);
+                long checkpoints = single(db, "select count(*) from audit_checkpoint");
+                long nodes = single(db, "select count(*) from audit_merkle_node");
+                System.out.printf(Locale.ROOT, "Merkle log ingest, sustained: %,10.0f events/s (10%%-90%% of the events)%n", sustained);
+                System.out.printf(Locale.ROOT, "Merkle log ingest, whole run: %,10.0f events/s (first to last event)%n", whole);
+                System.out.printf(Locale.ROOT, "  10%%-50%%: %,.0f events/s, 50%%-90%%: %,.0f events/s (no slow-down as the log grows)%n",
+                        firstHalf, secondHalf);
+                System.out.printf(Locale.ROOT, "ratio sustained / plain:      %10.2f%n", sustained / plain);
+                System.out.printf("log: %d events, %d stored subtrees, %d checkpoints signed during the run%n", size, nodes, checkpoints);
+            }
+        }
+    }
+
+    /** Events per second while the log grew from {@code from} to {@code to} events, by linear interpolation. */
+    private static double rateBetween(TreeMap<Long, Long> samples, long from, long to) {
+        long start = crossing(samples, from);
+        long end = crossing(samples, to);
+        return (to - from) / seconds(end - start);
+    }
+
+    private static long crossing(TreeMap<Long, Long> samples, long size) {
+        Map.Entry<Long, Long> previous = null;
+        for (Map.Entry<Long, Long> sample : samples.entrySet()) {
+            if (sample.getValue() >= size) {
+                if (previous == null || sample.getValue().equals(previous.getValue())) {
+                    return sample.getKey();
+                }
+                double fraction = (double) (size - previous.getValue()) / (sample.getValue() - previous.getValue());
+                return previous.getKey() + (long) (fraction * (sample.getKey() - previous.getKey()));
+            }
+            previous = sample;
+        }
+        return samples.lastKey();
+    }
+
+    private static List<CloudEvent> generate(int count) {
+        List<CloudEvent> events = new ArrayList<>(count);
+        String[] outcomes = {"approved", "conditional", "denied"};
+        for (int i = 0; i < count; i++) {
+            String org = "org-" + (i % 7);
+            String model = "model/" + org + "/m" + (i % 97);
+            String data = "{\"decision\":{\"decision_id\":\"" + UUID.randomUUID() + "\",\"decision\":\"" + outcomes[i % 3]
+                    + "\",\"organization_id\":\"" + org + "\",\"team_id\":\"team-a\",\"model_id\":\"m" + (i % 97)
+                    + "\",\"policy_evaluations\":[{\"policy_id\":\"bias-threshold\",\"result\":\"pass\",\"rules\":"
+                    + "[{\"name\":\"fairness-tested\",\"passed\":true},{\"name\":\"demographic-parity\",\"passed\":true}]},"
+                    + "{\"policy_id\":\"deployment-gate\",\"result\":\"pass\"}],\"conditions\":[],\"constraints\":{},"
+                    + "\"bundle_revision\":42,\"bundle_digest\":\"" + "ab".repeat(32) + "\",\"node_id\":\"node-" + org + "\","
+                    + "\"evaluated_at\":\"2025-03-01T10:15:30.123456Z\",\"expires_at\":\"2025-03-01T10:20:30.123456Z\"},"
+                    + "\"request_digest\":\"" + Hashes.sha256Hex(("request " + i).getBytes(StandardCharsets.UTF_8)) + "\"}";
+            events.add(new CloudEvent(UUID.randomUUID().toString(), "/polity/policy-node/" + org + "/node-1",
+                    "polity.decision.made", model, Instant.parse("2025-03-01T10:15:30.123456Z").plusMillis(i),
+                    "application/json", Map.of(CloudEvent.EXTENSION_ORGANIZATION, org, CloudEvent.EXTENSION_ACTOR,
+                    "pipeline-" + org), data.getBytes(StandardCharsets.UTF_8)));
+        }
+        return events;
+    }
+
+    private static void produce(String bootstrapServers, List<CloudEvent> events) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
+            for (CloudEvent event : events) {
+                ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.AUDIT_EVENTS, event.subject(), event.data());
+                event.toKafkaHeaders().forEach((name, value) -> record.headers().add(name, value));
+                producer.send(record);
+            }
+            producer.flush();
+        }
+    }
+
+    /** The same rows, shaped and indexed like audit_event (and a payload table), in JDBC batches: no lock, no tree. */
+    private static double plainInsert(PostgresEndpoint postgres, List<CloudEvent> events, int batch) throws Exception {
+        Properties props = new Properties();
+        props.put("user", postgres.username());
+        props.put("password", postgres.password());
+        props.put("reWriteBatchedInserts", "true");
+        try (Connection db = java.sql.DriverManager.getConnection(postgres.jdbcUrl("bench_plain"), props)) {
+            try (Statement ddl = db.createStatement()) {
+                ddl.execute("""
+                        create table plain_event (
+                            sequence bigint primary key, event_id text not null, source text not null, type text not null,
+                            subject text, event_time timestamptz not null, organization text, actor text,
+                            data_content_type text, data_sha256 char(64) not null, data_size integer not null,
+                            attributes text not null, leaf_hash bytea not null, retention_class text not null,
+                            payload_expires_at timestamptz not null, received_at timestamptz not null, kafka_topic text not null,
+                            kafka_partition integer not null, kafka_offset bigint not null, kafka_key text,
+                            unique (source, event_id))""");
+                ddl.execute("create index on plain_event (subject, sequence)");
+                ddl.execute("create index on plain_event (type, sequence)");
+                ddl.execute("create index on plain_event (organization, sequence)");
+                ddl.execute("create index on plain_event (actor, sequence)");
+                ddl.execute("create index on plain_event (event_time, sequence)");
+                ddl.execute("create index on plain_event (received_at)");
+                ddl.execute("create index on plain_event (organization, type, event_time)");
+                ddl.execute("create table plain_payload (sequence bigint not null, expires_at timestamptz not null, data bytea not null)");
+                ddl.execute("create index on plain_payload (sequence)");
+            }
+            db.setAutoCommit(false);
+            long start = System.nanoTime();
+            try (PreparedStatement event = db.prepareStatement("insert into plain_event values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                 PreparedStatement payload = db.prepareStatement("insert into plain_payload values (?, ?, ?)")) {
+                for (int i = 0; i < events.size(); i++) {
+                    CloudEvent e = events.get(i);
+                    long sequence = i + 1L;
+                    byte[] data = e.data();
+                    String sha = Hashes.sha256Hex(data);
+                    Timestamp now = Timestamp.from(Instant.now());
+                    Timestamp expires = Timestamp.from(Instant.now().plus(Duration.ofDays(7 * 365)));
+                    event.setLong(1, sequence);
+                    event.setString(2, e.id());
+                    event.setString(3, e.source());
+                    event.setString(4, e.type());
+                    event.setString(5, e.subject());
+                    event.setTimestamp(6, Timestamp.from(e.time()));
+                    event.setString(7, e.organization());
+                    event.setString(8, e.actor());
+                    event.setString(9, e.dataContentType());
+                    event.setString(10, sha);
+                    event.setInt(11, data.length);
+                    event.setString(12, headersJson(e));
+                    event.setBytes(13, Hashes.sha256(data));
+                    event.setString(14, "decision");
+                    event.setTimestamp(15, expires);
+                    event.setTimestamp(16, now);
+                    event.setString(17, Topics.AUDIT_EVENTS);
+                    event.setInt(18, i % 3);
+                    event.setLong(19, i / 3);
+                    event.setString(20, e.subject());
+                    event.addBatch();
+                    payload.setLong(1, sequence);
+                    payload.setTimestamp(2, expires);
+                    payload.setBytes(3, data);
+                    payload.addBatch();
+                    if (sequence % batch == 0 || sequence == events.size()) {
+                        event.executeBatch();
+                        payload.executeBatch();
+                        db.commit();
+                    }
+                }
+            }
+            double rate = events.size() / seconds(System.nanoTime() - start);
+            try (Statement check = db.createStatement(); ResultSet rows = check.executeQuery("select count(*) from plain_event")) {
+                rows.next();
+                if (rows.getLong(1) != events.size()) {
+                    throw new IllegalStateException("plain insert stored " + rows.getLong(1) + " rows");
+                }
+            }
+            return rate;
+        }
+    }
+
+    private static String headersJson(CloudEvent event) {
+        StringBuilder json = new StringBuilder("[");
+        event.toKafkaHeaders().forEach((name, value) -> {
+            if (json.length() > 1) {
+                json.append(',');
+            }
+            json.append("[\"").append(name).append("\",\"").append(new String(value, StandardCharsets.UTF_8)).append("\"]");
+        });
+        return json.append(']').toString();
+    }
+
+    private static long single(Connection db, String sql) throws Exception {
+        try (Statement statement = db.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+}
