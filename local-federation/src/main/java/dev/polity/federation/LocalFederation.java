@@ -36,8 +36,6 @@ public final class LocalFederation implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LocalFederation.class.getName());
     private static final Duration SERVICE_START_TIMEOUT = Duration.ofSeconds(120);
     private static final String KEYCLOAK_VERSION = "26.7.3";
-    /** Flipped on together with the registry's lifecycle gates (issue 5); an unknown key would stop the registry. */
-    private static final boolean REGISTRY_KNOWS_POLICY_NODES = false;
 
     private final FederationOptions options;
     private final FederationFile federation;
@@ -93,9 +91,7 @@ public final class LocalFederation implements AutoCloseable {
         }
         Map<String, String> registryConfig = databaseConfig("registry");
         // The registry asks each organisation's node for lifecycle gate decisions.
-        if (REGISTRY_KNOWS_POLICY_NODES) {
-            nodeUrls.forEach((organization, url) -> registryConfig.put("polity.registry.policy-nodes." + organization, url));
-        }
+        nodeUrls.forEach((organization, url) -> registryConfig.put("polity.registry.policy-nodes." + organization, url));
 
         Map<String, String> syncConfig = databaseConfig("sync");
         syncConfig.put("polity.bundles.signing-private-key", Ed25519.encodePrivateKey(signingKeys.getPrivate()));
@@ -133,6 +129,9 @@ public final class LocalFederation implements AutoCloseable {
         gatewayConfig.put("polity.gateway.audit-url", auditUrl);
         gatewayConfig.put("polity.gateway.sync-url", syncUrl);
         nodeUrls.forEach((organization, url) -> gatewayConfig.put("polity.gateway.policy-nodes." + organization, url));
+        // Break-glass grants and their audit events travel on Kafka; the first organisation runs the central authority.
+        gatewayConfig.put("kafka.bootstrap.servers", devstack.kafkaBootstrapServers());
+        gatewayConfig.put("polity.gateway.central-organization", federation.organizations().get(0).id());
         startService("gateway", gatewayPort, gatewayConfig);
         LOG.log(System.Logger.Level.INFO, "federation ''{0}'' up in {1} s", federation.name(),
                 Duration.ofNanos(System.nanoTime() - begin).toSeconds());

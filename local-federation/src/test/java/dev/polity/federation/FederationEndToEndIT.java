@@ -118,9 +118,10 @@ class FederationEndToEndIT {
 
     @Test
     void keepsOrganizationsApart() {
+        // Reads of another organisation's models go to the registry's visibility rules; changes never pass the gateway.
         String token = federation.pipelineToken("nimbus-ai");
-        HttpResponse<String> response = Http.send("GET", federation.gatewayUrl() + "/api/v1/models/" + ORG + "/anything/versions",
-                null, null, token);
+        HttpResponse<String> response = Http.send("POST", federation.gatewayUrl() + "/api/v1/models/" + ORG + "/anything/versions",
+                "application/json", "{\"version\": \"1.0.0\"}", token);
         assertThat(response.statusCode()).isEqualTo(403);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
     }

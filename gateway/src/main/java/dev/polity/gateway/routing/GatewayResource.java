@@ -3,7 +3,13 @@ package dev.polity.gateway.routing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.polity.contracts.policy.PolicyDocument;
+import dev.polity.contracts.policy.PolicyDocuments;
+import dev.polity.contracts.policy.ScopeLevel;
 import dev.polity.gateway.config.GatewayConfig;
+import dev.polity.gateway.security.PermissionTable;
+import dev.polity.gateway.security.TenantScope;
+import dev.polity.gateway.security.Tenancy;
 import dev.polity.support.problem.Problem;
 import dev.polity.support.problem.ProblemException;
 import dev.polity.support.security.Caller;
@@ -26,21 +32,17 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.io.IOException;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
+import java.util.List;
 
 /**
- * The one door: every {@code /api/v1} call is authenticated here, bound to the caller's
- * organisation from the token, and forwarded to the service that owns it.
- *
- * <ul>
- *   <li>{@code POST /api/v1/decisions} goes to the caller's organisation's policy node;</li>
- *   <li>{@code /api/v1/models/{org}/**} to the registry, for the caller's own organisation only;</li>
- *   <li>{@code GET /api/v1/audit/**} to the audit service, filtered to the caller's organisation;</li>
- *   <li>{@code /api/v1/organizations|policies|bundles/**} to the central authority; writes need
- *       {@code platform_admin} or {@code policy_author}.</li>
- * </ul>
+ * The one door: every {@code /api/v1} call is authenticated here, checked against the
+ * {@link PermissionTable} (roles and the caller's organisation) and forwarded to the service that owns
+ * it. Organisation-bound answers are cut to the caller's organisation where the service cannot know
+ * better: audit queries get a forced organisation filter, single audit events and central-authority
+ * records are checked for their owner.
  */
 @Path("/api/v1")
 @Authenticated
@@ -48,38 +50,37 @@ import java.util.Set;
 @APIResponse(responseCode = "401", description = "No valid bearer token")
 @APIResponse(responseCode = "403", description = "The caller's organisation or roles do not allow this",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(responseCode = "503", description = "The service behind the gateway is unavailable",
+@APIResponse(responseCode = "429", description = "The client used up its quota; see Retry-After",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "503", description = "The service behind the gateway is unavailable; see Retry-After",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class GatewayResource {
-
-    static final Set<String> CENTRAL_WRITERS = Set.of("platform_admin", "policy_author");
-    private static final Set<String> CENTRAL_COLLECTIONS = Set.of("organizations", "policies", "bundles");
 
     private final Forwarder forwarder;
     private final GatewayConfig config;
     private final Caller caller;
     private final ObjectMapper json;
+    private final PermissionTable permissions;
 
-    public GatewayResource(Forwarder forwarder, GatewayConfig config, Caller caller, ObjectMapper json) {
+    public GatewayResource(Forwarder forwarder, GatewayConfig config, Caller caller, ObjectMapper json, PermissionTable permissions) {
         this.forwarder = forwarder;
         this.config = config;
         this.caller = caller;
         this.json = json;
+        this.permissions = permissions;
     }
 
     @POST
     @Path("/decisions")
     @Operation(summary = "Ask the caller's organisation's policy node for a governance decision",
-            description = "organization_id defaults to the token's organisation and must match it; team_id defaults to the token's team.")
+            description = "organization_id defaults to the token's organisation and must match it; team_id defaults to the token's team. "
+                    + "Roles data_scientist, ml_engineer.")
     public Uni<Response> decide(byte[] body, @Context UriInfo uri, @Context HttpHeaders headers) {
+        RoutedRequest request = RoutedRequest.of("POST", uri, headers, body);
+        permissions.authorize("POST", request.path(), caller);
         String organization = caller.organization();
-        String nodeUrl = config.policyNodes().get(organization);
-        if (nodeUrl == null) {
-            throw ProblemException.unavailable("no policy node is configured for organization '" + organization + "'");
-        }
-        RoutedRequest request = RoutedRequest.of("POST", uri, headers, bindToCaller(body, organization));
-        return forwarder.forward("policy node of " + organization, nodeUrl, request.method(), request.pathAndQuery(),
-                request.headers(), request.body());
+        RoutedRequest bound = request.withBody(bindToCaller(body, organization));
+        return forwardToNode(organization, bound);
     }
 
     @GET
@@ -118,34 +119,119 @@ public class GatewayResource {
     }
 
     private Uni<Response> route(RoutedRequest request) {
-        String[] segments = request.pathAndQuery().split("\\?", 2)[0].split("/");
-        // segments: "", "api", "v1", collection, ...
-        String collection = segments.length > 3 ? segments[3] : "";
-        if (collection.equals("models")) {
-            String organization = caller.organization();
-            if (segments.length < 5 || !segments[4].equals(organization)) {
-                throw ProblemException.forbidden("models are addressed as /api/v1/models/{org}/...; this token acts for '"
-                        + organization + "' only");
-            }
-            return forward("registry-service", config.registryUrl(), request);
+        PermissionTable.Match match = permissions.authorize(request.method(), request.path(), caller);
+        String organization = caller.organization();
+        return switch (match.upstream()) {
+            case POLICY_NODE -> forwardToNode(organization, request);
+            case REGISTRY -> forward("registry-service", config.registryUrl(), request);
+            // The central organisation's auditors read the whole log (the audit service decides how much of it:
+            // polity.audit.access.log-wide-organizations); everyone else is held to their organisation here first.
+            case AUDIT -> switch (permissions.isCentral(organization) ? Tenancy.LOG : match.tenancy()) {
+                case AUDIT_FILTER -> forward("audit-service", config.auditUrl(), withOrganizationFilter(request, organization));
+                case AUDIT_EVENT -> ownAuditEvent(request, organization);
+                default -> forward("audit-service", config.auditUrl(), request);
+            };
+            case SYNC -> match.tenancy() == Tenancy.SCOPED && !permissions.isCentral(organization)
+                    ? scopedCentral(request, organization)
+                    : forward("sync-service", config.syncUrl(), request);
+            // Gateway routes have their own resources; a path that reaches here has no service behind it.
+            case GATEWAY -> throw ProblemException.notFound("no route for " + request.path());
+        };
+    }
+
+    private Uni<Response> forwardToNode(String organization, RoutedRequest request) {
+        String nodeUrl = config.policyNodes().get(organization);
+        if (nodeUrl == null) {
+            throw ProblemException.unavailable("no policy node is configured for organization '" + organization + "'");
         }
-        if (collection.equals("audit")) {
-            if (!request.method().equals("GET")) {
-                throw ProblemException.forbidden("the audit log is read-only");
-            }
-            return forward("audit-service", config.auditUrl(), withOrganizationFilter(request, caller.organization()));
-        }
-        if (CENTRAL_COLLECTIONS.contains(collection)) {
-            if (!request.method().equals("GET") && CENTRAL_WRITERS.stream().noneMatch(caller::hasRole)) {
-                throw ProblemException.forbidden("changing " + collection + " needs one of the roles " + CENTRAL_WRITERS);
-            }
-            return forward("sync-service", config.syncUrl(), request);
-        }
-        throw ProblemException.notFound("no service owns /api/v1/" + collection);
+        return forward("policy node of " + organization, nodeUrl, request);
     }
 
     private Uni<Response> forward(String service, String baseUrl, RoutedRequest request) {
         return forwarder.forward(service, baseUrl, request.method(), request.pathAndQuery(), request.headers(), request.body());
+    }
+
+    /** One audit event (or its data or proof): only if the log says it belongs to the caller's organisation. */
+    private Uni<Response> ownAuditEvent(RoutedRequest request, String organization) {
+        String[] segments = request.path().split("/");
+        // "", api, v1, audit, events, {id}, ...
+        String eventPath = String.join("/", List.of(segments).subList(0, 6));
+        return forwarder.call("audit-service", config.auditUrl(), "GET", eventPath, request.headers(), null)
+                .chain(event -> {
+                    if (!event.isSuccess()) {
+                        return Uni.createFrom().item(Forwarder.toResponse(event));
+                    }
+                    JsonNode owner = readJson(event.body()).path("organization");
+                    if (!owner.isTextual() || !owner.asText().equals(organization)) {
+                        throw ProblemException.notFound("no audit event " + segments[5] + " in the log of organization '" + organization + "'");
+                    }
+                    return request.pathAndQuery().equals(eventPath)
+                            ? Uni.createFrom().item(Forwarder.toResponse(event))
+                            : forward("audit-service", config.auditUrl(), request);
+                });
+    }
+
+    /**
+     * Policies, policy changes and overrides for a caller outside the central organisation: reads are cut to
+     * global, regional and its own organisation's records; writes must concern its own organisation.
+     */
+    private Uni<Response> scopedCentral(RoutedRequest request, String organization) {
+        String[] segments = request.path().split("/");
+        String collection = segments[3];
+        if (request.method().equals("GET")) {
+            return forwarder.call("sync-service", config.syncUrl(), "GET", request.pathAndQuery(), request.headers(), null)
+                    .map(answer -> {
+                        String type = answer.header("Content-Type");
+                        if (!answer.isSuccess() || type == null || !type.startsWith("application/json")) {
+                            return Forwarder.toResponse(answer);
+                        }
+                        JsonNode filtered = TenantScope.filter(readJson(answer.body()), organization);
+                        if (filtered == null) {
+                            throw ProblemException.notFound("no " + collection + " entry at " + request.path() + " for organization '" + organization + "'");
+                        }
+                        return Response.status(answer.status()).type(type).entity(writeJson(filtered)).build();
+                    });
+        }
+        if (segments.length == 4) {
+            // A new policy or override: it must be scoped to the caller's organisation.
+            requireOwnScope(collection, request, organization);
+            return forward("sync-service", config.syncUrl(), request);
+        }
+        // Approving, rejecting or ending a record: check whose it is first.
+        String recordPath = String.join("/", List.of(segments).subList(0, 5));
+        return forwarder.call("sync-service", config.syncUrl(), "GET", recordPath, request.headers(), null)
+                .chain(record -> {
+                    if (!record.isSuccess()) {
+                        return Uni.createFrom().item(Forwarder.toResponse(record));
+                    }
+                    String owner = TenantScope.ownerOf(readJson(record.body()));
+                    if (owner == null || !owner.equals(organization)) {
+                        throw new ProblemException(403, "tenant-mismatch", "Forbidden", collection + " entry " + segments[4]
+                                + (owner == null ? " is federation-wide; only the central organization decides on it"
+                                : " belongs to organization '" + owner + "'"), List.of());
+                    }
+                    return forward("sync-service", config.syncUrl(), request);
+                });
+    }
+
+    private void requireOwnScope(String collection, RoutedRequest request, String organization) {
+        String text = request.body() == null ? "" : new String(request.body(), StandardCharsets.UTF_8);
+        String owner;
+        if (collection.equals("policies")) {
+            String type = request.headers().getOrDefault("Content-Type", "");
+            PolicyDocument document = type.startsWith("application/json") ? PolicyDocuments.parseJson(text) : PolicyDocuments.parse(text);
+            if (document.scope() == null || document.scope().level() == ScopeLevel.GLOBAL || document.scope().level() == ScopeLevel.REGIONAL) {
+                throw new ProblemException(403, "tenant-mismatch", "Forbidden",
+                        "global and regional policies are authored by the central organization; scope this one to '" + organization + "'", List.of());
+            }
+            owner = document.scope().organization();
+        } else {
+            owner = readJson(request.body()).path("organization_id").asText(null);
+        }
+        if (owner != null && !owner.equals(organization)) {
+            throw new ProblemException(403, "tenant-mismatch", "Forbidden",
+                    "this token acts for '" + organization + "', not '" + owner + "'", List.of());
+        }
     }
 
     /** Audit queries only ever see the caller's own organisation's events. */
@@ -154,10 +240,13 @@ public class GatewayResource {
         StringBuilder query = new StringBuilder("organization=").append(URLEncoder.encode(organization, StandardCharsets.UTF_8));
         if (parts.length == 2) {
             for (String parameter : parts[1].split("&")) {
-                if (parameter.startsWith("organization=")) {
-                    String asked = java.net.URLDecoder.decode(parameter.substring("organization=".length()), StandardCharsets.UTF_8);
+                String name = URLDecoder.decode(parameter.split("=", 2)[0], StandardCharsets.UTF_8);
+                if (name.equals("organization")) {
+                    String value = parameter.contains("=") ? parameter.substring(parameter.indexOf('=') + 1) : "";
+                    String asked = URLDecoder.decode(value, StandardCharsets.UTF_8);
                     if (!asked.equals(organization)) {
-                        throw ProblemException.forbidden("this token acts for '" + organization + "', not '" + asked + "'");
+                        throw new ProblemException(403, "tenant-mismatch", "Forbidden",
+                                "this token acts for '" + organization + "', not '" + asked + "'", List.of());
                     }
                 } else if (!parameter.isEmpty()) {
                     query.append('&').append(parameter);
@@ -169,12 +258,7 @@ public class GatewayResource {
 
     /** Fills in or checks the organisation (and team) of a decision request against the token. */
     private byte[] bindToCaller(byte[] body, String organization) {
-        JsonNode parsed;
-        try {
-            parsed = json.readTree(body);
-        } catch (IOException e) {
-            throw ProblemException.invalidField("body", "is not valid JSON");
-        }
+        JsonNode parsed = readJson(body);
         if (!(parsed instanceof ObjectNode request)) {
             throw ProblemException.invalidField("body", "must be a JSON object");
         }
@@ -182,13 +266,26 @@ public class GatewayResource {
         if (asked == null || asked.isNull()) {
             request.put("organization_id", organization);
         } else if (!asked.asText().equals(organization)) {
-            throw ProblemException.forbidden("this token acts for '" + organization + "', not '" + asked.asText() + "'");
+            throw new ProblemException(403, "tenant-mismatch", "Forbidden",
+                    "this token acts for '" + organization + "', not '" + asked.asText() + "'", List.of());
         }
         if (!request.hasNonNull("team_id") && caller.team() != null) {
             request.put("team_id", caller.team());
         }
+        return writeJson(request);
+    }
+
+    private JsonNode readJson(byte[] body) {
         try {
-            return json.writeValueAsBytes(request);
+            return body == null || body.length == 0 ? json.nullNode() : json.readTree(body);
+        } catch (IOException e) {
+            throw ProblemException.invalidField("body", "is not valid JSON");
+        }
+    }
+
+    private byte[] writeJson(JsonNode node) {
+        try {
+            return json.writeValueAsBytes(node);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -7,9 +7,19 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** The parts of an incoming request the gateway passes on. */
-record RoutedRequest(String method, String pathAndQuery, Map<String, String> headers, byte[] body) {
+public record RoutedRequest(String method, String pathAndQuery, Map<String, String> headers, byte[] body) {
 
-    static RoutedRequest of(String method, UriInfo uri, HttpHeaders headers, byte[] body) {
+    /** The raw path, without the query string. */
+    public String path() {
+        int query = pathAndQuery.indexOf('?');
+        return query < 0 ? pathAndQuery : pathAndQuery.substring(0, query);
+    }
+
+    public RoutedRequest withBody(byte[] newBody) {
+        return new RoutedRequest(method, pathAndQuery, headers, newBody);
+    }
+
+    public static RoutedRequest of(String method, UriInfo uri, HttpHeaders headers, byte[] body) {
         Map<String, String> single = new HashMap<>();
         headers.getRequestHeaders().forEach((name, values) -> {
             if (!values.isEmpty()) {

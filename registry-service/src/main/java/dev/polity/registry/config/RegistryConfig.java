@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.Map;
 
 /** Settings of the model registry, keys {@code polity.registry.*}. */
 @ConfigMapping(prefix = "polity.registry")
@@ -14,6 +15,23 @@ public interface RegistryConfig {
 
     /** The transactional outbox that relays events to Kafka. */
     Outbox outbox();
+
+    /**
+     * The policy node of each organisation, {@code polity.registry.policy-nodes.<org>=<base URL>}, e.g.
+     * {@code polity.registry.policy-nodes.acme=http://acme-node:8084}. A lifecycle transition of an
+     * organisation's version asks that node ({@code POST <url>/api/v1/decisions}); without an entry the
+     * transition fails with 503.
+     */
+    Map<String, String> policyNodes();
+
+    /** How the registry talks to policy nodes. */
+    Decisions decisions();
+
+    /** Model search. */
+    Search search();
+
+    /** Access grants. */
+    Grants grants();
 
     interface Events {
         /**
@@ -46,5 +64,34 @@ public interface RegistryConfig {
          */
         @WithDefault("7d")
         Duration retention();
+    }
+
+    interface Decisions {
+        /**
+         * How long a transition waits for the policy node's answer. The node answers only after its own
+         * audit event was acknowledged (up to about 10 s when Kafka is slow), so keep this above that.
+         */
+        @WithDefault("15s")
+        Duration timeout();
+    }
+
+    interface Search {
+        /** Results per page when the request does not say. */
+        @WithDefault("20")
+        int defaultPageSize();
+
+        /** The largest {@code limit} a search may ask for. */
+        @WithDefault("100")
+        int maxPageSize();
+    }
+
+    interface Grants {
+        /**
+         * How often grants that reached their expiry are looked for, to emit their {@code polity.access.expired}
+         * audit event. A grant stops being valid at its {@code expires_at} whatever this says. Read by the
+         * scheduler as {@code polity.registry.grants.expiry-check-interval}.
+         */
+        @WithDefault("1m")
+        Duration expiryCheckInterval();
     }
 }

@@ -1,6 +1,8 @@
 package dev.polity.registry.health;
 
 import dev.polity.devstack.DevstackTestResource;
+import dev.polity.registry.testing.PolicyNodeStub;
+import dev.polity.registry.testing.RegistryOidcTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -13,6 +15,8 @@ import static org.hamcrest.Matchers.hasItem;
 
 @QuarkusTest
 @QuarkusTestResource(value = DevstackTestResource.class, initArgs = @ResourceArg(name = "database", value = "registry"))
+@QuarkusTestResource(RegistryOidcTestResource.class)
+@QuarkusTestResource(PolicyNodeStub.class)
 class ObservabilityTest {
 
     @Test

@@ -6,10 +6,12 @@ import dev.polity.contracts.events.CloudEvent;
 import dev.polity.contracts.events.EventTypes;
 import dev.polity.contracts.json.Json;
 import dev.polity.devstack.DevstackTestResource;
+import dev.polity.registry.testing.Api;
+import dev.polity.registry.testing.PolicyNodeStub;
+import dev.polity.registry.testing.RegistryOidcTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
@@ -31,12 +33,13 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 @QuarkusTest
 @QuarkusTestResource(value = DevstackTestResource.class, initArgs = @ResourceArg(name = "database", value = "registry"))
+@QuarkusTestResource(RegistryOidcTestResource.class)
+@QuarkusTestResource(PolicyNodeStub.class)
 class RegistrationEventTest {
 
     private static final String SHA = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
@@ -50,7 +53,7 @@ class RegistrationEventTest {
     @Test
     void publishesAModelRegisteredCloudEventToTheAuditTopic() throws Exception {
         String name = "events-" + UUID.randomUUID().toString().substring(0, 8);
-        given().contentType(ContentType.JSON)
+        Api.as("acme", "ml_engineer")
                 .body("""
                         {"version": "0.3.1", "artifact_uri": "s3://m/x.onnx", "artifact_sha256": "%s",
                          "performance_metrics": {"accuracy": 0.91}, "created_by": "bob"}""".formatted(SHA))
@@ -67,7 +70,7 @@ class RegistrationEventTest {
         assertThat(text(headers, "ce_source")).startsWith("/polity/registry-service/");
         assertThat(text(headers, "ce_subject")).isEqualTo("model/acme/" + name);
         assertThat(text(headers, "ce_polityorg")).isEqualTo("acme");
-        assertThat(text(headers, "ce_polityactor")).isEqualTo("bob");
+        assertThat(text(headers, "ce_polityactor")).isEqualTo(Api.subject("acme", "ml_engineer"));
         assertThat(text(headers, "ce_id")).isNotBlank();
         assertThat(text(headers, "ce_time")).isNotBlank();
         assertThat(text(headers, "content-type")).isEqualTo("application/json");

@@ -9,6 +9,9 @@ import java.time.Instant;
 @ApplicationScoped
 public class ModelRepository implements PanacheRepository<ModelEntity> {
 
+    private static final String VISIBLE = "select count(*) from model m where m.id = :id and "
+            + Visibility.predicate("m", ":caller");
+
     public Uni<ModelEntity> findByOrganizationAndName(String organization, String name) {
         return find("organization = ?1 and name = ?2", organization, name).firstResult();
     }
@@ -30,5 +33,25 @@ public class ModelRepository implements PanacheRepository<ModelEntity> {
                         .setParameter(4, createdBy)
                         .executeUpdate())
                 .chain(() -> findByOrganizationAndName(organization, name));
+    }
+
+    /** Whether organisation {@code caller} may see the model, by {@link Visibility}. */
+    public Uni<Boolean> isVisibleTo(long modelId, String caller) {
+        return getSession()
+                .chain(session -> session.createNativeQuery(VISIBLE, Long.class)
+                        .setParameter("id", modelId)
+                        .setParameter("caller", caller)
+                        .getSingleResult())
+                .map(count -> count > 0);
+    }
+
+    /** Rewrites the free-text search document of every version of the model (after a registration or a change). */
+    public Uni<Void> refreshSearch(long modelId) {
+        return flush()
+                .chain(() -> getSession())
+                .chain(session -> session.createNativeQuery("select refresh_model_search(?1)", Integer.class)
+                        .setParameter(1, modelId)
+                        .getSingleResult())
+                .replaceWithVoid();
     }
 }

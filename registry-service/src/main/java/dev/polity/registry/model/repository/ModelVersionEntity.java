@@ -82,4 +82,37 @@ public class ModelVersionEntity {
 
     @Column(name = "registered_at", nullable = false)
     public Instant registeredAt;
+
+    /** The token subject that registered the version (created_by is what the pipeline says). */
+    @Column(name = "registered_by")
+    public String registeredBy;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "model_card")
+    public Map<String, Object> modelCard;
+
+    @Column(name = "risk_level", nullable = false)
+    public String riskLevel;
+
+    @Column(name = "risk_score", nullable = false)
+    public int riskScore;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "risk_inputs")
+    public Map<String, Object> riskInputs;
+
+    /** A copy of the model's access level for the search, kept by {@code refresh_model_search}. */
+    @Column(name = "access_level", nullable = false)
+    public String accessLevel;
+
+    @Column(name = "usage_count", nullable = false)
+    public long usageCount;
+
+    @Column(name = "status_changed_at")
+    public Instant statusChangedAt;
+
+    /** Constraints of the conditional decision that let the version into its current status, if any. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "deployment_constraints")
+    public Map<String, Object> deploymentConstraints;
 }

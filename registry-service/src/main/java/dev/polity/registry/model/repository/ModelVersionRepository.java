@@ -28,6 +28,19 @@ public class ModelVersionRepository implements PanacheRepository<ModelVersionEnt
         return find("modelId = ?1", NEWEST_FIRST, modelId).firstResult();
     }
 
+    public Uni<List<ModelVersionEntity>> findInStatus(long modelId, String status) {
+        return list("modelId = ?1 and status = ?2", modelId, status);
+    }
+
+    /** Adds usage atomically (no lost updates between concurrent recorders); the new total. */
+    public Uni<Long> addUsage(long versionId, long quantity) {
+        return getSession().chain(session -> session.createNativeQuery(
+                        "update model_version set usage_count = usage_count + ?1 where id = ?2 returning usage_count", Long.class)
+                .setParameter(1, quantity)
+                .setParameter(2, versionId)
+                .getSingleResult());
+    }
+
     public Uni<Long> countVersions(long modelId) {
         return count("modelId = ?1", modelId);
     }

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,12 +29,26 @@ public class ModelVersionMapper {
         this.json = json;
     }
 
+    public ObjectMapper json() {
+        return json;
+    }
+
+    /** The version as stored: a retired version withholds its artifact URI, deprecated and retired ones carry a warning. */
     public ModelVersionView toView(ModelVersionEntity entity) {
+        VersionStatus status = VersionStatus.fromWire(entity.status);
+        boolean retired = status == VersionStatus.RETIRED;
+        String warning = switch (status) {
+            case DEPRECATED -> "version " + entity.version + " of " + entity.organization + "/" + entity.modelName
+                    + " is deprecated; it still resolves but will be retired, move to a newer version";
+            case RETIRED -> "version " + entity.version + " of " + entity.organization + "/" + entity.modelName
+                    + " is retired; its metadata stays visible but its artifact is withheld";
+            default -> null;
+        };
         return new ModelVersionView(
                 entity.organization,
                 entity.modelName,
                 entity.version,
-                entity.artifactUri,
+                retired ? null : entity.artifactUri,
                 entity.artifactSha256,
                 entity.framework,
                 entity.modelType,
@@ -42,18 +57,33 @@ public class ModelVersionMapper {
                 metricsFromDocument(entity.performanceMetrics),
                 fromDocument(entity.fairnessMetrics, FairnessMetrics.class),
                 fromDocument(entity.trainingData, TrainingData.class),
+                fromDocument(entity.modelCard, ModelCardFacts.class),
+                entity.riskInputs == null ? null : new RiskAssessment(entity.riskLevel, entity.riskScore,
+                        fromDocument(entity.riskInputs, RiskAssessment.Inputs.class)),
                 entity.createdBy,
+                entity.registeredBy,
                 entity.status,
-                entity.registeredAt);
+                entity.statusChangedAt,
+                entity.deploymentConstraints,
+                entity.usageCount,
+                entity.registeredAt,
+                retired ? Boolean.TRUE : null,
+                warning);
     }
 
-    public ModelView toView(ModelEntity model, long versionCount, ModelVersionEntity newest) {
-        return new ModelView(model.organization, model.name, model.createdAt, model.createdBy, versionCount,
-                newest == null ? null : newest.version);
+    public ModelView toView(ModelEntity model, Long versionCount, String latestVersion) {
+        return new ModelView(model.organization, model.name, model.description, model.owningTeam, model.domain,
+                model.tags == null ? List.of() : List.of(model.tags), model.accessLevel, model.researchUseApproved,
+                model.academicUseApproved, model.userFacing, model.autonomousDecisions, model.createdAt, model.createdBy,
+                model.updatedAt, model.updatedBy, versionCount, latestVersion);
     }
 
     public Map<String, Object> toDocument(Object value) {
         return value == null ? null : json.convertValue(value, DOCUMENT);
+    }
+
+    public <T> T fromDocument(Map<String, Object> document, Class<T> type) {
+        return document == null ? null : json.convertValue(document, type);
     }
 
     /** The JSON bytes of a view, as sent in the {@code data} of an audit event. */
@@ -63,10 +93,6 @@ public class ModelVersionMapper {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise " + view.getClass().getSimpleName(), e);
         }
-    }
-
-    private <T> T fromDocument(Map<String, Object> document, Class<T> type) {
-        return document == null ? null : json.convertValue(document, type);
     }
 
     private static Map<String, BigDecimal> metricsFromDocument(Map<String, Object> document) {

@@ -14,6 +14,8 @@ public final class ModelVersionRules {
     public static final String NAME_PATTERN = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?";
     private static final Pattern NAME = Pattern.compile(NAME_PATTERN);
     private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
+    private static final Pattern TAG = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+    private static final int MAX_TAGS = 50;
     private static final int MAX_URI = 2048;
     private static final int MAX_SHORT_TEXT = 200;
     private static final int MAX_DESCRIPTION = 10_000;
@@ -63,6 +65,26 @@ public final class ModelVersionRules {
         checkLength("model_type", request.modelType(), MAX_SHORT_TEXT, errors);
         checkLength("description", request.description(), MAX_DESCRIPTION, errors);
         checkLength("created_by", request.createdBy(), MAX_SHORT_TEXT, errors);
+        checkFacts("model.", request.model(), errors);
+        if (request.modelCard() != null) {
+            checkLength("model_card.intended_use", request.modelCard().intendedUse(), MAX_DESCRIPTION, errors);
+            checkLength("model_card.out_of_scope_use", request.modelCard().outOfScopeUse(), MAX_DESCRIPTION, errors);
+            checkLength("model_card.limitations", request.modelCard().limitations(), MAX_DESCRIPTION, errors);
+            checkLength("model_card.ethical_considerations", request.modelCard().ethicalConsiderations(), MAX_DESCRIPTION, errors);
+        }
+        if (request.fairnessMetrics() != null && request.fairnessMetrics().byGroup() != null) {
+            request.fairnessMetrics().byGroup().forEach((group, metrics) -> {
+                if (metrics == null) {
+                    errors.add(new FieldError("fairness_metrics.by_group." + group, "must be an object of named numbers"));
+                } else {
+                    metrics.forEach((metric, value) -> {
+                        if (value == null) {
+                            errors.add(new FieldError("fairness_metrics.by_group." + group + "." + metric, "must be a number"));
+                        }
+                    });
+                }
+            });
+        }
         if (request.performanceMetrics() != null) {
             request.performanceMetrics().forEach((metric, value) -> {
                 if (value == null) {
@@ -72,6 +94,42 @@ public final class ModelVersionRules {
         }
         throwIfAny(errors);
         return semver;
+    }
+
+    /** Checks a change of a model's facts ({@code PATCH /api/v1/models/{org}/{name}}). */
+    public static void requireValidFacts(String org, String name, ModelFacts facts) {
+        List<FieldError> errors = new ArrayList<>();
+        checkName("org", org, errors);
+        checkName("name", name, errors);
+        if (facts == null) {
+            errors.add(new FieldError("body", "is required"));
+        }
+        checkFacts("", facts, errors);
+        throwIfAny(errors);
+    }
+
+    private static void checkFacts(String prefix, ModelFacts facts, List<FieldError> errors) {
+        if (facts == null) {
+            return;
+        }
+        checkLength(prefix + "description", facts.description(), MAX_DESCRIPTION, errors);
+        checkLength(prefix + "owning_team", facts.owningTeam(), MAX_SHORT_TEXT, errors);
+        checkLength(prefix + "domain", facts.domain(), MAX_SHORT_TEXT, errors);
+        if (facts.accessLevel() != null && AccessLevel.fromWire(facts.accessLevel()) == null) {
+            errors.add(new FieldError(prefix + "access_level", "must be one of " + String.join(", ", AccessLevel.wireNames())));
+        }
+        if (facts.tags() != null) {
+            if (facts.tags().size() > MAX_TAGS) {
+                errors.add(new FieldError(prefix + "tags", "has more than " + MAX_TAGS + " tags"));
+            }
+            for (int i = 0; i < facts.tags().size(); i++) {
+                String tag = facts.tags().get(i);
+                if (tag == null || !TAG.matcher(tag).matches()) {
+                    errors.add(new FieldError(prefix + "tags[" + i + "]",
+                            "must be 1-63 lower-case letters, digits, dashes, dots or underscores"));
+                }
+            }
+        }
     }
 
     private static SemanticVersion checkVersion(String version, List<FieldError> errors) {
@@ -86,23 +144,23 @@ public final class ModelVersionRules {
         return semver;
     }
 
-    private static void checkName(String field, String value, List<FieldError> errors) {
+    public static void checkName(String field, String value, List<FieldError> errors) {
         if (value == null || !NAME.matcher(value).matches()) {
             errors.add(new FieldError(field, "must be 1-63 lower-case letters, digits or dashes, not starting or ending with a dash"));
         }
     }
 
-    private static void checkLength(String field, String value, int max, List<FieldError> errors) {
+    public static void checkLength(String field, String value, int max, List<FieldError> errors) {
         if (value != null && value.length() > max) {
             errors.add(new FieldError(field, "is longer than " + max + " characters"));
         }
     }
 
-    private static boolean isBlank(String value) {
+    static boolean isBlank(String value) {
         return value == null || value.isBlank();
     }
 
-    private static void throwIfAny(List<FieldError> errors) {
+    public static void throwIfAny(List<FieldError> errors) {
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
         }

@@ -1,13 +1,14 @@
 package dev.polity.registry.model.rest;
 
 import dev.polity.devstack.DevstackTestResource;
+import dev.polity.registry.testing.Api;
+import dev.polity.registry.testing.PolicyNodeStub;
+import dev.polity.registry.testing.RegistryOidcTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
 
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
@@ -17,14 +18,16 @@ import static org.hamcrest.Matchers.notNullValue;
 
 @QuarkusTest
 @QuarkusTestResource(value = DevstackTestResource.class, initArgs = @ResourceArg(name = "database", value = "registry"))
+@QuarkusTestResource(RegistryOidcTestResource.class)
+@QuarkusTestResource(PolicyNodeStub.class)
 class ModelResourceTest {
 
-    private static final String PROBLEM = "application/problem+json";
+    private static final String PROBLEM = Api.PROBLEM;
 
     @Test
     void registersAVersionAndReadsItBack() {
-        String name = ModelVersions.uniqueName("fraud");
-        String location = given().contentType(ContentType.JSON).body(ModelVersions.body("1.4.0"))
+        String name = Api.uniqueName("fraud");
+        String location = Api.as("acme", "ml_engineer").body(Api.body("1.4.0"))
                 .when().post("/api/v1/models/acme/{name}/versions", name)
                 .then().statusCode(201)
                 .header("Location", endsWith("/api/v1/models/acme/" + name + "/versions/1.4.0"))
@@ -36,11 +39,11 @@ class ModelResourceTest {
                 .body("lineage.hyperparameters.optimizer", equalTo("adam"))
                 .extract().header("Location");
 
-        given().when().get(location)
+        Api.as("acme", "data_scientist").when().get(location)
                 .then().statusCode(200)
                 .body("version", equalTo("1.4.0"))
                 .body("artifact_uri", equalTo("s3://models/fraud/1.4.0/model.onnx"))
-                .body("artifact_sha256", equalTo(ModelVersions.SHA))
+                .body("artifact_sha256", equalTo(Api.SHA))
                 .body("framework", equalTo("pytorch"))
                 .body("model_type", equalTo("classification"))
                 .body("description", equalTo("Fraud detection for card payments"))
@@ -52,7 +55,7 @@ class ModelResourceTest {
                 .body("performance_metrics.latency_p99_ms", equalTo(42))
                 .body("fairness_metrics.demographic_parity", equalTo(0.04f))
                 .body("fairness_metrics.protected_attributes", contains("gender", "age"))
-                .body("training_data.contains_pii", equalTo(true))
+                .body("training_data.contains_pii", equalTo(false))
                 .body("training_data.sources", contains("core-banking", "card-network"))
                 .body("created_by", equalTo("alice@acme.example"))
                 .body("status", equalTo("development"));
@@ -60,31 +63,31 @@ class ModelResourceTest {
 
     @Test
     void createsTheModelWithItsFirstVersionAndListsNewestFirst() {
-        String name = ModelVersions.uniqueName("churn");
+        String name = Api.uniqueName("churn");
         for (String version : new String[] {"1.0.0", "1.1.0", "2.0.0"}) {
-            given().contentType(ContentType.JSON).body(ModelVersions.body(version))
+            Api.as("acme", "ml_engineer").body(Api.body(version))
                     .post("/api/v1/models/acme/{name}/versions", name).then().statusCode(201);
         }
 
-        given().get("/api/v1/models/acme/{name}/versions", name)
+        Api.as("acme", "data_scientist").get("/api/v1/models/acme/{name}/versions", name)
                 .then().statusCode(200)
                 .body("items.version", contains("2.0.0", "1.1.0", "1.0.0"));
-        given().get("/api/v1/models/acme/{name}", name)
+        Api.as("acme", "data_scientist").get("/api/v1/models/acme/{name}", name)
                 .then().statusCode(200)
                 .body("organization", equalTo("acme"))
                 .body("name", equalTo(name))
                 .body("version_count", equalTo(3))
                 .body("latest_version", equalTo("2.0.0"))
-                .body("created_by", equalTo("alice@acme.example"));
+                .body("created_by", equalTo(Api.subject("acme", "ml_engineer")));
     }
 
     @Test
     void rejectsASecondRegistrationOfTheSameVersion() {
-        String name = ModelVersions.uniqueName("dup");
-        given().contentType(ContentType.JSON).body(ModelVersions.body("1.0.0"))
+        String name = Api.uniqueName("dup");
+        Api.as("acme", "ml_engineer").body(Api.body("1.0.0"))
                 .post("/api/v1/models/acme/{name}/versions", name).then().statusCode(201);
 
-        given().contentType(ContentType.JSON).body(ModelVersions.body("1.0.0"))
+        Api.as("acme", "ml_engineer").body(Api.body("1.0.0"))
                 .when().post("/api/v1/models/acme/{name}/versions", name)
                 .then().statusCode(409)
                 .contentType(PROBLEM)
@@ -96,9 +99,9 @@ class ModelResourceTest {
 
     @Test
     void rejectsAMalformedDigestAndVersionNamingEachField() {
-        String body = ModelVersions.body("1.0").replace(ModelVersions.SHA, "not-a-digest");
-        given().contentType(ContentType.JSON).body(body)
-                .when().post("/api/v1/models/acme/{name}/versions", ModelVersions.uniqueName("bad"))
+        String body = Api.body("1.0").replace(Api.SHA, "not-a-digest");
+        Api.as("acme", "ml_engineer").body(body)
+                .when().post("/api/v1/models/acme/{name}/versions", Api.uniqueName("bad"))
                 .then().statusCode(400)
                 .contentType(PROBLEM)
                 .body("type", equalTo("urn:polity:problem:validation"))
@@ -107,9 +110,9 @@ class ModelResourceTest {
 
     @Test
     void rejectsAMissingArtifactUri() {
-        String body = ModelVersions.body("1.0.0").replace("\"artifact_uri\": \"s3://models/fraud/1.0.0/model.onnx\",", "");
-        given().contentType(ContentType.JSON).body(body)
-                .when().post("/api/v1/models/acme/{name}/versions", ModelVersions.uniqueName("bad"))
+        String body = Api.body("1.0.0").replace("\"artifact_uri\": \"s3://models/fraud/1.0.0/model.onnx\",", "");
+        Api.as("acme", "ml_engineer").body(body)
+                .when().post("/api/v1/models/acme/{name}/versions", Api.uniqueName("bad"))
                 .then().statusCode(400)
                 .contentType(PROBLEM)
                 .body("errors.field", contains("artifact_uri"));
@@ -117,7 +120,7 @@ class ModelResourceTest {
 
     @Test
     void rejectsAnUpperCaseModelName() {
-        given().contentType(ContentType.JSON).body(ModelVersions.body("1.0.0"))
+        Api.as("acme", "ml_engineer").body(Api.body("1.0.0"))
                 .when().post("/api/v1/models/acme/Fraud_Model/versions")
                 .then().statusCode(400)
                 .contentType(PROBLEM)
@@ -126,8 +129,8 @@ class ModelResourceTest {
 
     @Test
     void rejectsMalformedJson() {
-        given().contentType(ContentType.JSON).body("{\"version\": \"1.0.0\", ")
-                .when().post("/api/v1/models/acme/{name}/versions", ModelVersions.uniqueName("bad"))
+        Api.as("acme", "ml_engineer").body("{\"version\": \"1.0.0\", ")
+                .when().post("/api/v1/models/acme/{name}/versions", Api.uniqueName("bad"))
                 .then().statusCode(400)
                 .contentType(PROBLEM)
                 .body("type", equalTo("urn:polity:problem:malformed-body"));
@@ -135,8 +138,8 @@ class ModelResourceTest {
 
     @Test
     void rejectsAnEmptyBody() {
-        given().contentType(ContentType.JSON)
-                .when().post("/api/v1/models/acme/{name}/versions", ModelVersions.uniqueName("bad"))
+        Api.as("acme", "ml_engineer")
+                .when().post("/api/v1/models/acme/{name}/versions", Api.uniqueName("bad"))
                 .then().statusCode(400)
                 .contentType(PROBLEM)
                 .body("errors.field", contains("body"));
@@ -144,9 +147,9 @@ class ModelResourceTest {
 
     @Test
     void rejectsAnUnknownFieldNamingIt() {
-        String body = ModelVersions.body("1.0.0").replace("\"framework\"", "\"frame_work\"");
-        given().contentType(ContentType.JSON).body(body)
-                .when().post("/api/v1/models/acme/{name}/versions", ModelVersions.uniqueName("bad"))
+        String body = Api.body("1.0.0").replace("\"framework\"", "\"frame_work\"");
+        Api.as("acme", "ml_engineer").body(body)
+                .when().post("/api/v1/models/acme/{name}/versions", Api.uniqueName("bad"))
                 .then().statusCode(400)
                 .contentType(PROBLEM)
                 .body("errors.field", hasItem("frame_work"));
@@ -154,9 +157,9 @@ class ModelResourceTest {
 
     @Test
     void rejectsANonNumericMetricNamingIt() {
-        String body = ModelVersions.body("1.0.0").replace("\"accuracy\": 0.950", "\"accuracy\": \"high\"");
-        given().contentType(ContentType.JSON).body(body)
-                .when().post("/api/v1/models/acme/{name}/versions", ModelVersions.uniqueName("bad"))
+        String body = Api.body("1.0.0").replace("\"accuracy\": 0.950", "\"accuracy\": \"high\"");
+        Api.as("acme", "ml_engineer").body(body)
+                .when().post("/api/v1/models/acme/{name}/versions", Api.uniqueName("bad"))
                 .then().statusCode(400)
                 .contentType(PROBLEM)
                 .body("errors.field", hasItem("performance_metrics.accuracy"));
@@ -164,12 +167,12 @@ class ModelResourceTest {
 
     @Test
     void answersNotFoundForAnUnknownVersionAndModel() {
-        String name = ModelVersions.uniqueName("absent");
-        given().get("/api/v1/models/acme/{name}/versions/1.0.0", name)
+        String name = Api.uniqueName("absent");
+        Api.as("acme", "data_scientist").get("/api/v1/models/acme/{name}/versions/1.0.0", name)
                 .then().statusCode(404).contentType(PROBLEM).body("status", equalTo(404));
-        given().get("/api/v1/models/acme/{name}", name)
+        Api.as("acme", "data_scientist").get("/api/v1/models/acme/{name}", name)
                 .then().statusCode(404).contentType(PROBLEM);
-        given().get("/api/v1/models/acme/{name}/versions", name)
+        Api.as("acme", "data_scientist").get("/api/v1/models/acme/{name}/versions", name)
                 .then().statusCode(404).contentType(PROBLEM);
     }
 }

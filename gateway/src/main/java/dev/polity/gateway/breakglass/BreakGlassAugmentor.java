@@ -1,0 +1,54 @@
+package dev.polity.gateway.breakglass;
+
+import io.quarkus.security.identity.AuthenticationRequestContext;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.identity.SecurityIdentityAugmentor;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Adds the roles of the caller's active break-glass grants to its identity, for the gateway's own checks.
+ * A grant applies to the user it names, in the organisation it was granted in, and only until its expiry:
+ * checked on every request, so it ends by itself even before the sweeper records the end.
+ */
+@ApplicationScoped
+public class BreakGlassAugmentor implements SecurityIdentityAugmentor {
+
+    /** Identity attribute holding the {@link BreakGlassGrant}s that applied to this request. */
+    public static final String GRANTS_ATTRIBUTE = "polity.break-glass.grants";
+
+    private final GrantStore store;
+    private final String organizationClaim;
+
+    public BreakGlassAugmentor(GrantStore store,
+                               @ConfigProperty(name = "polity.security.organization-claim", defaultValue = "org_id") String organizationClaim) {
+        this.store = store;
+        this.organizationClaim = organizationClaim;
+    }
+
+    @Override
+    public Uni<SecurityIdentity> augment(SecurityIdentity identity, AuthenticationRequestContext context) {
+        if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken token)) {
+            return Uni.createFrom().item(identity);
+        }
+        Object organization = token.getClaim(organizationClaim);
+        if (organization == null) {
+            return Uni.createFrom().item(identity);
+        }
+        List<BreakGlassGrant> grants = store.activeFor(organization.toString().replace("\"", ""), identity.getPrincipal().getName(),
+                Instant.now());
+        if (grants.isEmpty()) {
+            return Uni.createFrom().item(identity);
+        }
+        QuarkusSecurityIdentity.Builder elevated = QuarkusSecurityIdentity.builder(identity);
+        grants.forEach(grant -> elevated.addRole(grant.role()));
+        elevated.addAttribute(GRANTS_ATTRIBUTE, grants);
+        return Uni.createFrom().item(elevated.build());
+    }
+}

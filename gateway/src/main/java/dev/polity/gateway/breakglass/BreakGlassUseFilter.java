@@ -1,0 +1,39 @@
+package dev.polity.gateway.breakglass;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import java.util.List;
+
+/**
+ * Every request made under a break-glass grant is audited before it goes anywhere: when the audit event
+ * cannot be written, the request is refused (503) rather than made unaudited.
+ */
+public class BreakGlassUseFilter {
+
+    private final BreakGlassAudit audit;
+    private final SecurityIdentity identity;
+
+    public BreakGlassUseFilter(BreakGlassAudit audit, SecurityIdentity identity) {
+        this.audit = audit;
+        this.identity = identity;
+    }
+
+    @ServerRequestFilter
+    public Uni<Response> auditUse(ContainerRequestContext request) {
+        List<BreakGlassGrant> grants = identity.getAttribute(BreakGlassAugmentor.GRANTS_ATTRIBUTE);
+        if (grants == null || grants.isEmpty()) {
+            return Uni.createFrom().nullItem();
+        }
+        String method = request.getMethod();
+        String path = request.getUriInfo().getRequestUri().getRawPath();
+        Uni<Void> all = Uni.createFrom().voidItem();
+        for (BreakGlassGrant grant : grants) {
+            all = all.chain(() -> audit.used(grant, method, path));
+        }
+        return all.replaceWith((Response) null);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.polity.gateway.quota;
+
+import dev.polity.gateway.http.Problems;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/**
+ * Applies the per-client quota to every {@code /api} request with a valid token, before it is routed:
+ * over the hourly or daily limit is a 429 problem with {@code Retry-After} (seconds until the window
+ * that refused it ends). Requests without a valid token are answered 401 before they count.
+ */
+public class QuotaFilter {
+
+    private final QuotaCounter quotas;
+    private final SecurityIdentity identity;
+
+    public QuotaFilter(QuotaCounter quotas, SecurityIdentity identity) {
+        this.quotas = quotas;
+        this.identity = identity;
+    }
+
+    @ServerRequestFilter
+    public Response limit(ContainerRequestContext request) {
+        if (!quotas.enabled() || identity.isAnonymous() || !request.getUriInfo().getPath().startsWith("/api/")) {
+            return null;
+        }
+        String client = clientOf(identity);
+        QuotaCounter.Verdict verdict = quotas.count(client);
+        if (verdict.allowed()) {
+            return null;
+        }
+        long limit = verdict.exceeded().equals("day") ? verdict.dayLimit() : verdict.hourLimit();
+        return Problems.response(429, "quota-exceeded", "Too many requests", "client '" + client + "' used its quota of " + limit
+                + " requests per " + verdict.exceeded() + "; retry after the Retry-After seconds", request.getUriInfo().getPath(),
+                verdict.retryAfter());
+    }
+
+    /** The OAuth client the token was issued to ({@code azp}, else {@code client_id}), else the subject. */
+    public static String clientOf(SecurityIdentity identity) {
+        if (identity.getPrincipal() instanceof JsonWebToken token) {
+            for (String claim : new String[] {"azp", "client_id"}) {
+                Object value = token.getClaim(claim);
+                if (value != null && !value.toString().isBlank()) {
+                    return value.toString().replace("\"", "");
+                }
+            }
+        }
+        return identity.getPrincipal().getName();
+    }
+}
