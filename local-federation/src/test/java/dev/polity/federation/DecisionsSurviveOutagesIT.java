@@ -95,6 +95,9 @@ class DecisionsSurviveOutagesIT {
         auditConfig.put("quarkus.datasource.username", database.username());
         auditConfig.put("quarkus.datasource.password", database.password());
         auditConfig.put("quarkus.oidc.auth-server-url", oidc.issuer());
+        KeyPair checkpointKeys = Ed25519.generateKeyPair();
+        auditConfig.put("polity.audit.checkpoint.signing-private-key", Ed25519.encodePrivateKey(checkpointKeys.getPrivate()));
+        auditConfig.put("polity.audit.checkpoint.signing-public-key", Ed25519.encodePublicKey(checkpointKeys.getPublic()));
         auditConfig.put("quarkus.http.port", String.valueOf(auditPort));
         Path auditJar = root.resolve("audit-service/target/quarkus-app/quarkus-run.jar");
         track(ServiceProcess.start("audit-service", auditJar, auditConfig, work.resolve("logs/audit.log"),
