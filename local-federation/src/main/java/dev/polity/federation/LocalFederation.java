@@ -36,6 +36,8 @@ public final class LocalFederation implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LocalFederation.class.getName());
     private static final Duration SERVICE_START_TIMEOUT = Duration.ofSeconds(120);
     private static final String KEYCLOAK_VERSION = "26.7.3";
+    /** Flipped on together with the registry's lifecycle gates (issue 5); an unknown key would stop the registry. */
+    private static final boolean REGISTRY_KNOWS_POLICY_NODES = false;
 
     private final FederationOptions options;
     private final FederationFile federation;
@@ -91,7 +93,9 @@ public final class LocalFederation implements AutoCloseable {
         }
         Map<String, String> registryConfig = databaseConfig("registry");
         // The registry asks each organisation's node for lifecycle gate decisions.
-        nodeUrls.forEach((organization, url) -> registryConfig.put("polity.registry.policy-nodes." + organization, url));
+        if (REGISTRY_KNOWS_POLICY_NODES) {
+            nodeUrls.forEach((organization, url) -> registryConfig.put("polity.registry.policy-nodes." + organization, url));
+        }
 
         Map<String, String> syncConfig = databaseConfig("sync");
         syncConfig.put("polity.bundles.signing-private-key", Ed25519.encodePrivateKey(signingKeys.getPrivate()));
@@ -165,19 +169,19 @@ public final class LocalFederation implements AutoCloseable {
         tokenEndpoint = issuer + "/protocol/openid-connect/token";
     }
 
-    /** Organisations, then policies, then one signed bundle per organisation, all through the central authority's API. */
+    /**
+     * The federation file through the central authority's import (organisations, policy hierarchy,
+     * settings), then the policies, then one signed bundle per organisation (the central authority
+     * also publishes on its own as each change lands; this makes sure every node finds the final
+     * revision before it starts).
+     */
     private void loadFederation() {
         String admin = Http.clientCredentialsToken(tokenEndpoint, Clients.ADMIN_CLIENT, Clients.secretOf(Clients.ADMIN_CLIENT));
-        for (FederationFile.Organization organization : federation.organizations()) {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("id", organization.id());
-            body.put("name", organization.name());
-            body.put("tier", organization.tier());
-            body.put("region", organization.region());
-            if (organization.parentOrganization() != null) {
-                body.put("parent_organization", organization.parentOrganization());
-            }
-            Http.expectSuccess("POST", syncUrl + "/api/v1/organizations", "application/json", toJson(body), admin);
+        try {
+            Http.expectSuccess("POST", syncUrl + "/api/v1/federation/import", "application/yaml",
+                    Files.readString(options.federationFile()), admin);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read " + options.federationFile(), e);
         }
         for (Path policy : federation.policyFiles()) {
             try {

@@ -41,9 +41,17 @@ public class AuditEventPublisher {
      * @param organization the organisation the event belongs to ({@code polityorg}), or null
      */
     public Uni<Void> publish(String type, String subject, String organization, Object data) {
+        return publish(type, subject, organization, null, data);
+    }
+
+    /** @param actor who did it ({@code polityactor}: the token's subject), or null */
+    public Uni<Void> publish(String type, String subject, String organization, String actor, Object data) {
         Map<String, String> extensions = new HashMap<>();
         if (organization != null) {
             extensions.put(CloudEvent.EXTENSION_ORGANIZATION, organization);
+        }
+        if (actor != null) {
+            extensions.put(CloudEvent.EXTENSION_ACTOR, actor);
         }
         CloudEvent event = new CloudEvent(UUID.randomUUID().toString(), source, type, subject, Instant.now(),
                 "application/json", extensions, json(data));

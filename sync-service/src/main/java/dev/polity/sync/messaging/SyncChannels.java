@@ -1,7 +1,7 @@
 package dev.polity.sync.messaging;
 
 /**
- * Outgoing channel names; {@code application.properties} maps each to its topic in
+ * Channel names; {@code application.properties} maps each to its topic in
  * {@link dev.polity.contracts.Topics}.
  */
 public final class SyncChannels {
@@ -12,6 +12,9 @@ public final class SyncChannels {
     public static final String FEDERATION_ORGANIZATIONS = "federation-organizations";
     /** {@code polity.audit.events}: binary-mode CloudEvents keyed by subject. */
     public static final String AUDIT_EVENTS = "audit-events";
+
+    /** Incoming {@code polity.policy.status}: key node id, value the node's status JSON. */
+    public static final String POLICY_STATUS = "policy-status";
 
     private SyncChannels() {
     }

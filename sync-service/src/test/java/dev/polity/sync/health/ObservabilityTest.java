@@ -1,12 +1,14 @@
 package dev.polity.sync.health;
 
 import dev.polity.devstack.DevstackTestResource;
+import dev.polity.sync.support.SyncOidcTestResource;
 import dev.polity.sync.support.SigningKeysTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
+import static dev.polity.sync.support.Api.reader;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -15,6 +17,7 @@ import static org.hamcrest.Matchers.hasItem;
 @QuarkusTest
 @QuarkusTestResource(value = DevstackTestResource.class, initArgs = @ResourceArg(name = "database", value = "sync"))
 @QuarkusTestResource(SigningKeysTestResource.class)
+@QuarkusTestResource(SyncOidcTestResource.class)
 class ObservabilityTest {
 
     @Test
@@ -27,7 +30,7 @@ class ObservabilityTest {
 
     @Test
     void exposesPrometheusMetrics() {
-        given().when().get("/api/v1/bundles/keys").then().statusCode(200);
+        reader().when().get("/api/v1/bundles/keys").then().statusCode(200);
 
         given().when().get("/q/metrics")
                 .then().statusCode(200)

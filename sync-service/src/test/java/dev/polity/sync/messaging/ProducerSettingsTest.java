@@ -2,6 +2,7 @@ package dev.polity.sync.messaging;
 
 import dev.polity.contracts.Topics;
 import dev.polity.devstack.DevstackTestResource;
+import dev.polity.sync.support.SyncOidcTestResource;
 import dev.polity.sync.support.SigningKeysTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -17,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTest
 @QuarkusTestResource(value = DevstackTestResource.class, initArgs = @ResourceArg(name = "database", value = "sync"))
 @QuarkusTestResource(SigningKeysTestResource.class)
+@QuarkusTestResource(SyncOidcTestResource.class)
 class ProducerSettingsTest {
 
     @Inject

@@ -2,6 +2,7 @@ package dev.polity.sync.policy;
 
 import dev.polity.contracts.policy.PolicyDocuments;
 import dev.polity.devstack.DevstackTestResource;
+import dev.polity.sync.support.SyncOidcTestResource;
 import dev.polity.sync.support.Concurrently;
 import dev.polity.sync.support.SigningKeysTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -18,7 +19,8 @@ import static dev.polity.sync.support.TestData.policyYaml;
 import static dev.polity.sync.support.TestData.postPolicy;
 import static dev.polity.sync.support.TestData.unique;
 import static dev.polity.sync.support.TestData.utf8;
-import static io.restassured.RestAssured.given;
+import static dev.polity.sync.support.Api.author;
+import static dev.polity.sync.support.Api.reader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
@@ -28,6 +30,7 @@ import static org.hamcrest.Matchers.hasItems;
 @QuarkusTest
 @QuarkusTestResource(value = DevstackTestResource.class, initArgs = @ResourceArg(name = "database", value = "sync"))
 @QuarkusTestResource(SigningKeysTestResource.class)
+@QuarkusTestResource(SyncOidcTestResource.class)
 class PolicyResourceTest {
 
     private static final String GLOBAL = "{ level: global }";
@@ -47,11 +50,11 @@ class PolicyResourceTest {
                         "\"demographic_parity \" + string(request.model.fairness_metrics.demographic_parity)"))
                 .extract().path("sha256");
 
-        given().when().get("/api/v1/policies/" + id)
+        reader().when().get("/api/v1/policies/" + id)
                 .then().statusCode(200).body("version", equalTo(1)).body("sha256", equalTo(sha256));
-        given().when().get("/api/v1/policies/" + id + "/versions/1")
+        reader().when().get("/api/v1/policies/" + id + "/versions/1")
                 .then().statusCode(200).body("sha256", equalTo(sha256));
-        given().when().get("/api/v1/policies")
+        reader().when().get("/api/v1/policies")
                 .then().statusCode(200).body("id", hasItem(id));
     }
 
@@ -60,14 +63,14 @@ class PolicyResourceTest {
         String id = unique("bias");
         postPolicy(policyYaml(id, GLOBAL, "0.10")).statusCode(201).body("version", equalTo(1));
 
-        postPolicy(policyYaml(id, GLOBAL, "0.05")).statusCode(201)
+        postPolicy(policyYaml(id, GLOBAL, "0.15")).statusCode(201)
                 .body("version", equalTo(2))
-                .body("document.params.max_demographic_parity", equalTo(0.05f));
+                .body("document.params.max_demographic_parity", equalTo(0.15f));
 
-        given().when().get("/api/v1/policies/" + id).then().statusCode(200).body("version", equalTo(2));
-        given().when().get("/api/v1/policies/" + id + "/versions/1")
+        reader().when().get("/api/v1/policies/" + id).then().statusCode(200).body("version", equalTo(2));
+        reader().when().get("/api/v1/policies/" + id + "/versions/1")
                 .then().statusCode(200).body("document.params.max_demographic_parity", equalTo(0.1f));
-        given().when().get("/api/v1/policies/" + id + "/versions/3").then().statusCode(404);
+        reader().when().get("/api/v1/policies/" + id + "/versions/3").then().statusCode(404);
     }
 
     @Test
@@ -82,7 +85,7 @@ class PolicyResourceTest {
         // The same document as JSON, with a version the client made up: still identical content.
         String json = PolicyDocuments.toJson(PolicyDocuments.parse(policyYaml(id, GLOBAL, "0.2")))
                 .replaceFirst("\\{", "{\"version\":7,");
-        given().contentType(ContentType.JSON).body(json)
+        author().contentType(ContentType.JSON).body(json)
                 .when().post("/api/v1/policies")
                 .then().statusCode(200).body("version", equalTo(2));
     }
@@ -92,7 +95,7 @@ class PolicyResourceTest {
         String id = unique("race");
         String yaml = policyYaml(id, GLOBAL, "0.10");
 
-        List<Response> responses = Concurrently.run(4, () -> given().contentType(YAML).body(utf8(yaml))
+        List<Response> responses = Concurrently.run(4, () -> author().contentType(YAML).body(utf8(yaml))
                 .when().post("/api/v1/policies"));
 
         assertThat(responses).extracting(Response::statusCode).containsOnly(200, 201)
@@ -111,7 +114,7 @@ class PolicyResourceTest {
                     expression: 'true'
                 """;
 
-        given().contentType(YAML).body(utf8(yaml))
+        author().contentType(YAML).body(utf8(yaml))
                 .when().post("/api/v1/policies")
                 .then().statusCode(400)
                 .contentType("application/problem+json")
@@ -137,14 +140,14 @@ class PolicyResourceTest {
                 .contentType("application/problem+json")
                 .body("errors.field", hasItem("scope.organization"));
 
-        given().when().get("/api/v1/policies/" + id).then().statusCode(404);
+        reader().when().get("/api/v1/policies/" + id).then().statusCode(404);
     }
 
     @Test
     void acceptsTheOtherYamlMediaTypes() {
-        given().contentType("text/yaml").body(utf8(policyYaml(unique("text"), GLOBAL, "0.1")))
+        author().contentType("text/yaml").body(utf8(policyYaml(unique("text"), GLOBAL, "0.1")))
                 .when().post("/api/v1/policies").then().statusCode(201);
-        given().contentType("application/x-yaml").body(utf8(policyYaml(unique("xyaml"), GLOBAL, "0.1")))
+        author().contentType("application/x-yaml").body(utf8(policyYaml(unique("xyaml"), GLOBAL, "0.1")))
                 .when().post("/api/v1/policies").then().statusCode(201);
     }
 }

@@ -6,7 +6,8 @@ import io.restassured.response.ValidatableResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
-import static io.restassured.RestAssured.given;
+import static dev.polity.sync.support.Api.admin;
+import static dev.polity.sync.support.Api.author;
 
 /** Unique ids and request helpers; every test creates its own data. */
 public final class TestData {
@@ -32,7 +33,7 @@ public final class TestData {
     }
 
     public static void createOrganization(String id, String region, String parent) {
-        given().contentType(ContentType.JSON).body(organizationJson(id, "enterprise", region, parent))
+        admin().contentType(ContentType.JSON).body(organizationJson(id, "enterprise", region, parent))
                 .when().post("/api/v1/organizations")
                 .then().statusCode(201);
     }
@@ -63,7 +64,7 @@ public final class TestData {
     }
 
     public static ValidatableResponse postPolicy(String yaml) {
-        return given().contentType(YAML).body(utf8(yaml)).when().post("/api/v1/policies").then();
+        return author().contentType(YAML).body(utf8(yaml)).when().post("/api/v1/policies").then();
     }
 
     /** Rest Assured sends bytes as they are; it refuses to encode a String for a YAML content type. */

@@ -12,4 +12,14 @@ public class BundleRepository implements PanacheRepository<BundleEntity> {
     public Uni<BundleEntity> findLatest(String organizationId) {
         return find("organizationId", Sort.descending("revision"), organizationId).firstResult();
     }
+
+    public Uni<BundleEntity> findRevision(String organizationId, long revision) {
+        return find("organizationId = ?1 and revision = ?2", organizationId, revision).firstResult();
+    }
+
+    /** The latest bundle of every organisation that has one. */
+    public Uni<java.util.List<BundleEntity>> listLatest() {
+        return list("from BundleEntity b where b.revision = (select max(c.revision) from BundleEntity c"
+                + " where c.organizationId = b.organizationId) order by b.organizationId");
+    }
 }

@@ -15,6 +15,11 @@ import dev.polity.support.problem.ProblemException;
 import dev.polity.sync.bundle.repository.BundleEntity;
 import dev.polity.sync.bundle.repository.BundleRepository;
 import dev.polity.sync.common.Outcome;
+import dev.polity.sync.distribution.repository.BundlePublicationRepository;
+import dev.polity.sync.federation.repository.PolicySubscriptionEntity;
+import dev.polity.sync.federation.repository.PolicySubscriptionRepository;
+import dev.polity.sync.override.repository.OverrideEntity;
+import dev.polity.sync.override.repository.OverrideRepository;
 import dev.polity.sync.messaging.AuditEventPublisher;
 import dev.polity.sync.organization.repository.OrganizationEntity;
 import dev.polity.sync.organization.repository.OrganizationRepository;
@@ -32,6 +37,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,10 +68,17 @@ public class BundleService {
     private final BundlePublisher publisher;
     private final AuditEventPublisher audit;
     private final Counter published;
+    private final PolicySubscriptionRepository subscriptions;
+    private final OverrideRepository overrides;
+    private final BundlePublicationRepository publications;
 
     public BundleService(OrganizationRepository organizations, PolicyVersionRepository policies,
                          BundleRepository bundles, BundleSigner signer, BundlePublisher publisher,
-                         AuditEventPublisher audit, MeterRegistry registry) {
+                         AuditEventPublisher audit, MeterRegistry registry, PolicySubscriptionRepository subscriptions,
+                         OverrideRepository overrides, BundlePublicationRepository publications) {
+        this.subscriptions = subscriptions;
+        this.overrides = overrides;
+        this.publications = publications;
         this.organizations = organizations;
         this.policies = policies;
         this.bundles = bundles;
@@ -86,6 +100,20 @@ public class BundleService {
      */
     @WithTransaction
     public Uni<Outcome<BundleManifest>> build(String organizationId) {
+        return buildInTransaction(organizationId);
+    }
+
+    /**
+     * Builds (and publishes, if it changed) the bundle an outbox row asks for, and removes the row
+     * in the same transaction unless it was requested again meanwhile ({@code generation}).
+     */
+    @WithTransaction
+    public Uni<Outcome<BundleManifest>> publishQueued(String organizationId, long generation) {
+        return buildInTransaction(organizationId)
+                .call(outcome -> publications.completed(organizationId, generation));
+    }
+
+    private Uni<Outcome<BundleManifest>> buildInTransaction(String organizationId) {
         return organizations.findByIdLocked(organizationId)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound(
                         "organization '" + organizationId + "' does not exist"))
@@ -150,23 +178,57 @@ public class BundleService {
         });
     }
 
+    /**
+     * The latest version of every policy its scopes bring (global, its region, itself and its
+     * teams, its ancestors' organisation policies) and of every policy it is subscribed to
+     * (federation hierarchy, tier defaults), with its active overrides applied.
+     */
     private Uni<List<PolicyDocument>> applicablePolicies(OrganizationEntity organization, List<String> ancestors) {
         List<String> organizationIds = new ArrayList<>(ancestors);
         organizationIds.add(organization.id);
-        return policies.listLatestCandidates(organization.region, organizationIds).map(candidates -> {
+        Instant now = Instant.now();
+        return policies.listLatestCandidates(organization.region, organizationIds).flatMap(candidates -> {
             Map<String, PolicyDocument> applicable = new LinkedHashMap<>();
             for (PolicyVersionEntity candidate : candidates) {
-                PolicyDocument document = PolicyService.document(candidate);
-                if (!PolicyDocuments.sha256(document).equals(candidate.sha256)) {
-                    throw new IllegalStateException("stored policy " + candidate.policyId + " v" + candidate.version
-                            + " no longer matches its SHA-256");
-                }
+                PolicyDocument document = verified(candidate);
                 if (applies(document.scope(), organization, ancestors)) {
                     applicable.put(document.id(), document);
                 }
             }
-            return List.copyOf(applicable.values());
-        });
+            return subscriptions.reaching(organization.id, organization.region).flatMap(subscribed -> {
+                Set<String> missing = new HashSet<>();
+                for (PolicySubscriptionEntity subscription : subscribed) {
+                    if (!applicable.containsKey(subscription.policyId)) {
+                        missing.add(subscription.policyId);
+                    }
+                }
+                Uni<List<PolicyVersionEntity>> extra = missing.isEmpty()
+                        ? Uni.createFrom().item(List.of()) : policies.listLatestOf(missing);
+                return extra.map(found -> {
+                    for (PolicyVersionEntity entity : found) {
+                        applicable.put(entity.policyId, verified(entity));
+                    }
+                    return applicable;
+                });
+            });
+        }).flatMap(applicable -> overrides.activeFor(organization.id, now).map(active -> {
+            for (OverrideEntity override : active) {
+                PolicyDocument policy = applicable.get(override.policyId);
+                if (policy != null) {
+                    applicable.put(policy.id(), Overrides.apply(policy, override));
+                }
+            }
+            return applicable.values().stream().sorted(Comparator.comparing(PolicyDocument::id)).toList();
+        }));
+    }
+
+    private static PolicyDocument verified(PolicyVersionEntity candidate) {
+        PolicyDocument document = PolicyService.document(candidate);
+        if (!PolicyDocuments.sha256(document).equals(candidate.sha256)) {
+            throw new IllegalStateException("stored policy " + candidate.policyId + " v" + candidate.version
+                    + " no longer matches its SHA-256");
+        }
+        return document;
     }
 
     static boolean applies(PolicyScope scope, OrganizationEntity organization, List<String> ancestors) {

@@ -22,4 +22,20 @@ public class OrganizationRepository implements PanacheRepositoryBase<Organizatio
     public Uni<OrganizationEntity> findByIdLocked(String id) {
         return findById(id, LockModeType.PESSIMISTIC_WRITE);
     }
+
+    public Uni<List<String>> idsInRegion(String region) {
+        return find("region", Sort.by("id"), region).list().map(OrganizationRepository::ids);
+    }
+
+    public Uni<List<String>> allIds() {
+        return findAll(Sort.by("id")).list().map(OrganizationRepository::ids);
+    }
+
+    public Uni<List<String>> childIds(String parent) {
+        return find("parentOrganization", Sort.by("id"), parent).list().map(OrganizationRepository::ids);
+    }
+
+    private static List<String> ids(List<OrganizationEntity> entities) {
+        return entities.stream().map(entity -> entity.id).toList();
+    }
 }

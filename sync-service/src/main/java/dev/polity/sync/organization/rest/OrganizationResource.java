@@ -1,6 +1,12 @@
 package dev.polity.sync.organization.rest;
 
 import dev.polity.support.problem.Problem;
+import dev.polity.support.security.Caller;
+import dev.polity.sync.config.Roles;
+import dev.polity.sync.distribution.service.PublicationWorker;
+import io.quarkus.security.Authenticated;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.PUT;
 import dev.polity.sync.common.ConcurrentWrites;
 import dev.polity.sync.organization.service.NewOrganization;
 import dev.polity.sync.organization.service.Organization;
@@ -26,21 +32,30 @@ import java.net.URI;
 import java.util.List;
 
 @Path("/api/v1/organizations")
+@Authenticated
 @Tag(name = "Organizations", description = "Federation membership")
 @Produces(MediaType.APPLICATION_JSON)
 public class OrganizationResource {
 
     private final OrganizationService organizations;
+    private final Caller caller;
+    private final PublicationWorker worker;
 
-    public OrganizationResource(OrganizationService organizations) {
+    public OrganizationResource(OrganizationService organizations, Caller caller, PublicationWorker worker) {
         this.organizations = organizations;
+        this.caller = caller;
+        this.worker = worker;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.PLATFORM_ADMIN)
     @Operation(summary = "Add an organisation to the federation",
-            description = "Publishes it on polity.federation.organizations and emits polity.organization.changed. "
-                    + "Idempotent: the same organisation again answers 200.")
+            description = "Publishes it on polity.federation.organizations, emits polity.organization.changed, subscribes "
+                    + "it to its tier's default policy set and publishes its first bundle. "
+                    + "Idempotent: the same organisation again answers 200. Role platform_admin.")
+    @APIResponse(responseCode = "403", description = "Not a platform_admin",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "201", description = "Created",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Organization.class)))
     @APIResponse(responseCode = "200", description = "Already exists with identical content",
@@ -52,11 +67,45 @@ public class OrganizationResource {
     @APIResponse(responseCode = "503", description = "Kafka did not acknowledge; nothing was stored",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> create(NewOrganization request) {
-        return ConcurrentWrites.retryOnConflict(() -> organizations.create(request))
+        String actor = caller.subject();
+        return ConcurrentWrites.retryOnConflict(() -> organizations.create(request, actor))
+                .invoke(outcome -> {
+                    if (outcome.created()) {
+                        worker.kick();
+                    }
+                })
                 .map(outcome -> outcome.created()
                         ? Response.created(URI.create("/api/v1/organizations/" + outcome.value().id()))
                                 .entity(outcome.value()).build()
                         : Response.ok(outcome.value()).build());
+    }
+
+    @PUT
+    @Path("/{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.PLATFORM_ADMIN)
+    @Operation(summary = "Change an organisation",
+            description = "Replaces every field but the id. Publishes it on polity.federation.organizations, emits "
+                    + "polity.organization.changed and, when region, parent or tier changed, republishes the bundles of "
+                    + "the organisation and its descendants. Role platform_admin.")
+    @APIResponse(responseCode = "200", description = "The organisation as it is now",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Organization.class)))
+    @APIResponse(responseCode = "400", description = "Invalid fields, unknown parent, or a parent cycle",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "Not a platform_admin",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such organisation",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Organization> update(@Parameter(description = "Organisation id", example = "acme") @PathParam("id") String id,
+                                    NewOrganization request) {
+        String actor = caller.subject();
+        return organizations.update(id, request, actor)
+                .invoke(outcome -> {
+                    if (outcome.created()) {
+                        worker.kick();
+                    }
+                })
+                .map(outcome -> outcome.value());
     }
 
     @GET

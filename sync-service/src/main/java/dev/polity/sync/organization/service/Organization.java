@@ -3,6 +3,7 @@ package dev.polity.sync.organization.service;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -11,12 +12,19 @@ import java.util.Objects;
  */
 @Schema(name = "Organization")
 public record Organization(String id, String name, String tier, String region, String parentOrganization,
-                           Instant createdAt) {
+                           String policyAuthority, String partnershipType, List<String> trustedPartners,
+                           List<String> consortia, String governanceEndpoint, Instant createdAt, Instant updatedAt) {
 
-    /** Whether a create request asks for exactly this organisation (then it is an idempotent repeat). */
-    boolean sameContentAs(NewOrganization request) {
-        return id.equals(request.id()) && name.equals(request.name()) && tier.equals(request.tier())
-                && region.equals(request.region())
-                && Objects.equals(parentOrganization, request.parentOrganization());
+    /** Whether a request asks for exactly this organisation (then it is an idempotent repeat). */
+    public boolean sameContentAs(NewOrganization request) {
+        NewOrganization r = request.normalized();
+        return id.equals(r.id()) && name.equals(r.name()) && tier.equals(r.tier())
+                && region.equals(r.region())
+                && Objects.equals(parentOrganization, r.parentOrganization())
+                && Objects.equals(policyAuthority, r.policyAuthority())
+                && Objects.equals(partnershipType, r.partnershipType())
+                && Objects.equals(trustedPartners, r.trustedPartners())
+                && Objects.equals(consortia, r.consortia())
+                && Objects.equals(governanceEndpoint, r.governanceEndpoint());
     }
 }

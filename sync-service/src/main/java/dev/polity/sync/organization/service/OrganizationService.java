@@ -1,8 +1,15 @@
 package dev.polity.sync.organization.service;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import dev.polity.contracts.events.EventTypes;
+import dev.polity.contracts.json.Json;
 import dev.polity.support.problem.ProblemException;
 import dev.polity.sync.common.Outcome;
+import dev.polity.sync.config.FederationConfig;
+import dev.polity.sync.distribution.service.Republisher;
+import dev.polity.sync.federation.repository.PolicySubscriptionEntity;
+import dev.polity.sync.federation.repository.PolicySubscriptionRepository;
 import dev.polity.sync.messaging.AuditEventPublisher;
 import dev.polity.sync.organization.repository.OrganizationEntity;
 import dev.polity.sync.organization.repository.OrganizationRepository;
@@ -14,29 +21,43 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Objects;
 
-/** Federation membership: organisations, immutable once created. */
+/**
+ * Federation membership. Every change is published on {@code polity.federation.organizations}
+ * and audited before the transaction commits; a new organisation is subscribed to its tier's
+ * default policy set and gets its first bundle; a change of region, parent or tier republishes
+ * the bundles it affects.
+ */
 @ApplicationScoped
 public class OrganizationService {
+
+    private static final int MAX_ANCESTORS = 32;
 
     private final OrganizationRepository repository;
     private final OrganizationPublisher publisher;
     private final AuditEventPublisher audit;
+    private final PolicySubscriptionRepository subscriptions;
+    private final Republisher republisher;
+    private final FederationConfig config;
 
     public OrganizationService(OrganizationRepository repository, OrganizationPublisher publisher,
-                               AuditEventPublisher audit) {
+                               AuditEventPublisher audit, PolicySubscriptionRepository subscriptions,
+                               Republisher republisher, FederationConfig config) {
         this.repository = repository;
         this.publisher = publisher;
         this.audit = audit;
+        this.subscriptions = subscriptions;
+        this.republisher = republisher;
+        this.config = config;
     }
 
     /**
-     * Creates an organisation, publishes it on the federation topic and emits
-     * {@code polity.organization.changed}; the transaction commits only after Kafka acknowledged
-     * both. Creating the same organisation again is a no-op; a different one under a taken id is a conflict.
+     * Creates an organisation; creating the same organisation again is a no-op; a different one
+     * under a taken id is a conflict.
      */
     @WithTransaction
-    public Uni<Outcome<Organization>> create(NewOrganization request) {
+    public Uni<Outcome<Organization>> create(NewOrganization request, String actor) {
         OrganizationValidator.validate(request);
         return repository.findById(request.id()).flatMap(existing -> {
             if (existing != null) {
@@ -45,17 +66,69 @@ public class OrganizationService {
                     return Uni.createFrom().item(Outcome.existing(current));
                 }
                 return Uni.createFrom().failure(ProblemException.conflict("organization '" + request.id()
-                        + "' already exists with a different name, tier, region or parent"));
+                        + "' already exists with different content; change it with PUT /api/v1/organizations/" + request.id()));
             }
-            return requireParent(request.parentOrganization())
-                    .flatMap(ignored -> repository.persistAndFlush(toEntity(request)))
-                    .map(OrganizationService::toOrganization)
-                    .call(publisher::publish)
-                    .call(organization -> audit.publish(EventTypes.ORGANIZATION_CHANGED,
-                            subject(organization.id()), organization.id(),
-                            new OrganizationChanged("created", organization)))
+            return requireParent(request.id(), request.parentOrganization())
+                    .flatMap(ignored -> insert(request, actor))
                     .map(Outcome::created);
         });
+    }
+
+    /** Replaces an organisation's fields (its id stays). 404 when it does not exist. */
+    @WithTransaction
+    public Uni<Outcome<Organization>> update(String id, NewOrganization request, String actor) {
+        if (request != null && request.id() != null && !request.id().equals(id)) {
+            throw ProblemException.invalidField("id", "must be absent or '" + id + "': an organization's id never changes");
+        }
+        NewOrganization withId = request == null ? null : request.withId(id);
+        OrganizationValidator.validate(withId);
+        return repository.findByIdLocked(id)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("organization '" + id + "' does not exist"))
+                .flatMap(existing -> {
+                    Organization before = toOrganization(existing);
+                    if (before.sameContentAs(withId)) {
+                        return Uni.createFrom().item(Outcome.existing(before));
+                    }
+                    return requireParent(id, withId.parentOrganization())
+                            .flatMap(ignored -> apply(existing, withId, actor))
+                            .map(Outcome::created);
+                });
+    }
+
+    /** Inserts a new organisation (the caller validated it and checked its parent). Joins the caller's transaction. */
+    public Uni<Organization> insert(NewOrganization request, String actor) {
+        NewOrganization normalized = request.normalized();
+        OrganizationEntity entity = new OrganizationEntity();
+        entity.id = normalized.id();
+        fill(entity, normalized);
+        entity.createdAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        return repository.persistAndFlush(entity)
+                .flatMap(stored -> subscribeTierDefaults(stored.id, stored.tier))
+                .map(ignored -> toOrganization(entity))
+                .call(publisher::publish)
+                .call(organization -> audit.publish(EventTypes.ORGANIZATION_CHANGED, subject(organization.id()),
+                        organization.id(), actor, new OrganizationChanged("created", organization)))
+                .call(organization -> republisher.request(List.of(organization.id()), "organization created"));
+    }
+
+    /** Applies new content to a locked, existing organisation. Joins the caller's transaction. */
+    public Uni<Organization> apply(OrganizationEntity existing, NewOrganization request, String actor) {
+        NewOrganization normalized = request.normalized();
+        boolean bundleChanges = !existing.region.equals(normalized.region())
+                || !Objects.equals(existing.parentOrganization, normalized.parentOrganization());
+        boolean tierChanges = !existing.tier.equals(normalized.tier());
+        fill(existing, normalized);
+        existing.updatedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Uni<Void> tier = tierChanges ? subscribeTierDefaults(existing.id, existing.tier) : Uni.createFrom().voidItem();
+        return repository.flush()
+                .flatMap(ignored -> tier)
+                .map(ignored -> toOrganization(existing))
+                .call(publisher::publish)
+                .call(organization -> audit.publish(EventTypes.ORGANIZATION_CHANGED, subject(organization.id()),
+                        organization.id(), actor, new OrganizationChanged("updated", organization)))
+                .call(organization -> bundleChanges || tierChanges
+                        ? republisher.forOrganizationTree(organization.id(), "organization changed")
+                        : Uni.createFrom().voidItem());
     }
 
     @WithSession
@@ -77,29 +150,78 @@ public class OrganizationService {
         return "organization/" + organizationId;
     }
 
-    private Uni<Void> requireParent(String parentId) {
+    /** The tier's default policy set (configuration {@code polity.federation.tier-defaults.<tier>}). */
+    public List<String> tierDefaults(String tier) {
+        return config.tierDefaults().getOrDefault(tier, List.of());
+    }
+
+    private Uni<Void> subscribeTierDefaults(String organizationId, String tier) {
+        return subscriptions.deleteTierDefaults(organizationId).flatMap(ignored -> {
+            List<PolicySubscriptionEntity> entries = tierDefaults(tier).stream()
+                    .map(policyId -> PolicySubscriptionEntity.of("organization", organizationId, policyId,
+                            PolicySubscriptionEntity.SOURCE_TIER_DEFAULT))
+                    .toList();
+            return entries.isEmpty() ? Uni.createFrom().voidItem() : subscriptions.persist(entries).replaceWithVoid();
+        });
+    }
+
+    /** The parent must exist and must not be the organisation itself or one of its descendants. */
+    private Uni<Void> requireParent(String id, String parentId) {
         if (parentId == null) {
             return Uni.createFrom().voidItem();
         }
         return repository.findById(parentId).flatMap(parent -> parent == null
                 ? Uni.createFrom().failure(ProblemException.invalidField("parent_organization",
                         "organization '" + parentId + "' does not exist"))
-                : Uni.createFrom().voidItem());
+                : noCycle(id, parent, 0));
     }
 
-    private static OrganizationEntity toEntity(NewOrganization request) {
-        OrganizationEntity entity = new OrganizationEntity();
-        entity.id = request.id();
-        entity.name = request.name();
-        entity.tier = request.tier();
-        entity.region = request.region();
-        entity.parentOrganization = request.parentOrganization();
-        entity.createdAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        return entity;
+    private Uni<Void> noCycle(String id, OrganizationEntity ancestor, int depth) {
+        if (ancestor.id.equals(id)) {
+            return Uni.createFrom().failure(ProblemException.invalidField("parent_organization",
+                    "organization '" + id + "' would become its own ancestor"));
+        }
+        if (ancestor.parentOrganization == null || depth >= MAX_ANCESTORS) {
+            return Uni.createFrom().voidItem();
+        }
+        return repository.findById(ancestor.parentOrganization).flatMap(next -> next == null
+                ? Uni.createFrom().voidItem() : noCycle(id, next, depth + 1));
     }
 
-    private static Organization toOrganization(OrganizationEntity entity) {
+    private static void fill(OrganizationEntity entity, NewOrganization normalized) {
+        entity.name = normalized.name();
+        entity.tier = normalized.tier();
+        entity.region = normalized.region();
+        entity.parentOrganization = normalized.parentOrganization();
+        entity.policyAuthority = normalized.policyAuthority();
+        entity.partnershipType = normalized.partnershipType();
+        entity.governanceEndpoint = normalized.governanceEndpoint();
+        entity.trustedPartners = json(normalized.trustedPartners());
+        entity.consortia = json(normalized.consortia());
+    }
+
+    public static Organization toOrganization(OrganizationEntity entity) {
         return new Organization(entity.id, entity.name, entity.tier, entity.region, entity.parentOrganization,
-                entity.createdAt);
+                entity.policyAuthority, entity.partnershipType, list(entity.trustedPartners), list(entity.consortia),
+                entity.governanceEndpoint, entity.createdAt, entity.updatedAt);
+    }
+
+    private static String json(List<String> values) {
+        try {
+            return Json.mapper().writeValueAsString(values == null ? List.of() : values);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<String> list(String json) {
+        if (json == null || json.isBlank()) {
+            return List.of();
+        }
+        try {
+            return Json.mapper().readValue(json, new TypeReference<List<String>>() { });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored list is not readable", e);
+        }
     }
 }

@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Checks a create request and reports every wrong field at once, in the client's (snake_case) names. */
-final class OrganizationValidator {
+public final class OrganizationValidator {
 
     static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     static final Pattern REGION = Pattern.compile("[a-z][a-z0-9-]{0,62}");
@@ -20,11 +20,28 @@ final class OrganizationValidator {
     private OrganizationValidator() {
     }
 
+    static final Set<String> POLICY_AUTHORITIES = Set.of("global", "regional", "local");
+    static final Pattern TOKEN = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
+
+    /** Every problem of the request, in the client's (snake_case) field names; empty when valid. */
+    public static List<FieldError> problems(NewOrganization request) {
+        List<FieldError> errors = new ArrayList<>();
+        collect(request, errors);
+        return errors;
+    }
+
     static void validate(NewOrganization request) {
         if (request == null) {
             throw ProblemException.invalidField("body", "an organization is required");
         }
         List<FieldError> errors = new ArrayList<>();
+        collect(request, errors);
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
+    }
+
+    private static void collect(NewOrganization request, List<FieldError> errors) {
         if (request.id() == null || !ID.matcher(request.id()).matches()) {
             errors.add(new FieldError("id", "is required: 1-63 lower-case letters, digits or dashes, starting with a letter or digit"));
         } else if (RESERVED_IDS.contains(request.id())) {
@@ -48,8 +65,34 @@ final class OrganizationValidator {
                 errors.add(new FieldError("parent_organization", "an organization cannot be its own parent"));
             }
         }
-        if (!errors.isEmpty()) {
-            throw ProblemException.invalid(errors);
+        if (request.policyAuthority() != null && !POLICY_AUTHORITIES.contains(request.policyAuthority())) {
+            errors.add(new FieldError("policy_authority", "must be one of global, regional, local"));
+        }
+        if (request.partnershipType() != null && !TOKEN.matcher(request.partnershipType()).matches()) {
+            errors.add(new FieldError("partnership_type", "must be a lower-case token such as vendor"));
+        }
+        ids("trusted_partners", request.trustedPartners(), errors);
+        ids("consortia", request.consortia(), errors);
+        if (request.governanceEndpoint() != null) {
+            try {
+                java.net.URI uri = new java.net.URI(request.governanceEndpoint());
+                if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+                    errors.add(new FieldError("governance_endpoint", "must be an absolute http or https URL"));
+                }
+            } catch (java.net.URISyntaxException e) {
+                errors.add(new FieldError("governance_endpoint", "must be an absolute http or https URL"));
+            }
+        }
+    }
+
+    private static void ids(String field, List<String> ids, List<FieldError> errors) {
+        if (ids == null) {
+            return;
+        }
+        for (int i = 0; i < ids.size(); i++) {
+            if (ids.get(i) == null || !ID.matcher(ids.get(i)).matches()) {
+                errors.add(new FieldError(field + "[" + i + "]", "is not an id (lower-case letters, digits, dashes)"));
+            }
         }
     }
 }

@@ -39,4 +39,29 @@ public class PolicyVersionRepository implements PanacheRepository<PolicyVersionE
                         + " or p.scopeOrganization in :organizations) order by p.policyId",
                 Parameters.with("region", region).and("organizations", organizations));
     }
+
+    /** The latest version of each of {@code policyIds} that exists. */
+    public Uni<List<PolicyVersionEntity>> listLatestOf(Collection<String> policyIds) {
+        return list(LATEST + " and p.policyId in :ids order by p.policyId", Parameters.with("ids", policyIds));
+    }
+
+    /** Ids of {@code policyIds} that have at least one version. */
+    public Uni<List<String>> existingIds(Collection<String> policyIds) {
+        return listLatestOf(policyIds).map(entities -> entities.stream().map(entity -> entity.policyId).toList());
+    }
+
+    /**
+     * The latest version of every policy whose scope is above a submitted one: global ones, the
+     * region's, and the organisation scope of {@code organizations} (the organisation itself, for a
+     * team policy, and its ancestors).
+     */
+    public Uni<List<PolicyVersionEntity>> listLatestAbove(String region, Collection<String> organizations) {
+        String orgs = organizations.isEmpty() ? "" : " or (p.scopeLevel = 'organization' and p.scopeOrganization in :organizations)";
+        Parameters parameters = Parameters.with("region", region == null ? "" : region);
+        if (!organizations.isEmpty()) {
+            parameters = parameters.and("organizations", organizations);
+        }
+        return list(LATEST + " and (p.scopeLevel = 'global' or (p.scopeLevel = 'regional' and p.scopeRegion = :region)"
+                + orgs + ") order by p.policyId", parameters);
+    }
 }

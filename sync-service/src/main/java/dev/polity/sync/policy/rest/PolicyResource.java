@@ -3,7 +3,16 @@ package dev.polity.sync.policy.rest;
 import dev.polity.contracts.policy.PolicyDocument;
 import dev.polity.contracts.policy.PolicyDocuments;
 import dev.polity.support.problem.Problem;
+import dev.polity.support.security.Caller;
+import dev.polity.sync.authoring.service.PolicyChange;
+import dev.polity.sync.authoring.service.Submission;
+import dev.polity.sync.authoring.service.VersionDiff;
+import dev.polity.sync.common.Actor;
 import dev.polity.sync.common.ConcurrentWrites;
+import dev.polity.sync.config.Roles;
+import dev.polity.sync.distribution.service.PublicationWorker;
+import io.quarkus.security.Authenticated;
+import jakarta.annotation.security.RolesAllowed;
 import dev.polity.sync.policy.service.PolicyService;
 import dev.polity.sync.policy.service.StoredPolicy;
 import io.smallrye.mutiny.Uni;
@@ -30,6 +39,7 @@ import java.net.URI;
 import java.util.List;
 
 @Path("/api/v1/policies")
+@Authenticated
 @Tag(name = "Policies", description = "Policy authoring: immutable, versioned policy documents")
 @Produces(MediaType.APPLICATION_JSON)
 public class PolicyResource {
@@ -39,22 +49,39 @@ public class PolicyResource {
     static final String TEXT_YAML = "text/yaml";
 
     private final PolicyService policies;
+    private final Caller caller;
+    private final PublicationWorker worker;
 
-    public PolicyResource(PolicyService policies) {
+    public PolicyResource(PolicyService policies, Caller caller, PublicationWorker worker) {
         this.policies = policies;
+        this.caller = caller;
+        this.worker = worker;
     }
 
     @POST
     @Consumes({APPLICATION_YAML, APPLICATION_X_YAML, TEXT_YAML, MediaType.APPLICATION_JSON})
-    @Operation(summary = "Store a policy document as the policy's next version",
-            description = "The first document under an id becomes version 1, a changed one the next version; "
-                    + "an identical one (same canonical SHA-256) answers 200 with the current version. "
-                    + "Emits polity.policy.created.")
+    @RolesAllowed(Roles.POLICY_AUTHOR)
+    @Operation(summary = "Submit a policy document as the policy's next version",
+            description = "Every CEL expression is compiled in the nodes' environment (422 naming policy, rule, position "
+                    + "and compiler message) and the hierarchical conflict rules are checked (409 naming both policies "
+                    + "and the parameter). The first document under an id becomes version 1, a changed one the next "
+                    + "version, and the affected organisations' bundles are republished at once; an identical one "
+                    + "answers 200 with the current version. When require_approval is on, a global or regional change "
+                    + "answers 202 with a pending change that another policy_approver must approve. "
+                    + "Emits polity.policy.created or polity.policy.submitted. Role policy_author.")
     @RequestBody(required = true, description = "A policy document (see DESIGN.md, Policies)", content = {
             @Content(mediaType = APPLICATION_YAML, schema = @Schema(type = SchemaType.STRING)),
             @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT))})
     @APIResponse(responseCode = "201", description = "Stored as a new version",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StoredPolicy.class)))
+    @APIResponse(responseCode = "202", description = "Pending approval; Location names the change",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PolicyChange.class)))
+    @APIResponse(responseCode = "409", description = "Conflicts with a blocking policy of a higher scope, or a change is already pending",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "422", description = "A CEL expression does not compile",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "The caller lacks the policy_author role",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "200", description = "Identical to the current version, which is returned",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StoredPolicy.class)))
     @APIResponse(responseCode = "400", description = "Invalid document (every violation is listed), or its scope names an unknown organisation",
@@ -68,11 +95,37 @@ public class PolicyResource {
         PolicyDocument document = type != null && type.isCompatible(MediaType.APPLICATION_JSON_TYPE)
                 ? PolicyDocuments.parseJson(body)
                 : PolicyDocuments.parse(body);
-        return ConcurrentWrites.retryOnConflict(() -> policies.create(document))
-                .map(outcome -> outcome.created()
-                        ? Response.created(URI.create("/api/v1/policies/" + outcome.value().id()))
-                                .entity(outcome.value()).build()
-                        : Response.ok(outcome.value()).build());
+        Actor actor = Actor.of(caller);
+        return ConcurrentWrites.retryOnConflict(() -> policies.submit(document, actor))
+                .invoke(submission -> {
+                    if (!submission.republishing().isEmpty()) {
+                        worker.kick();
+                    }
+                })
+                .map(PolicyResource::respond);
+    }
+
+    static Response respond(Submission submission) {
+        return switch (submission.kind()) {
+            case PUBLISHED -> Response.created(URI.create("/api/v1/policies/" + submission.policy().id()))
+                    .entity(submission.policy()).build();
+            case UNCHANGED -> Response.ok(submission.policy()).build();
+            case PENDING -> Response.accepted(submission.change())
+                    .location(URI.create("/api/v1/policy-changes/" + submission.change().id())).build();
+        };
+    }
+
+    @GET
+    @Path("/{id}/versions/{version}/diff")
+    @Operation(summary = "Compare a policy version with the one before it")
+    @APIResponse(responseCode = "200", description = "The differences, field by field",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VersionDiff.class)))
+    @APIResponse(responseCode = "404", description = "No such policy or version",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<VersionDiff> diff(
+            @Parameter(description = "Policy id", example = "bias-threshold") @PathParam("id") String id,
+            @Parameter(description = "Version, 1 or more", example = "2") @PathParam("version") int version) {
+        return policies.diff(id, version);
     }
 
     @GET

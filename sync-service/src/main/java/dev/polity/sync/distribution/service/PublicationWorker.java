@@ -1,0 +1,180 @@
+package dev.polity.sync.distribution.service;
+
+import dev.polity.sync.bundle.service.BundleService;
+import dev.polity.sync.distribution.repository.BundlePublicationEntity;
+import dev.polity.sync.distribution.repository.BundlePublicationRepository;
+import dev.polity.sync.federation.service.EffectiveSettings;
+import dev.polity.sync.federation.service.FederationSettingsService;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * Publishes the bundles the outbox ({@code bundle_publications}) asks for: at once when a change
+ * commits ({@link #kick()}), and every {@code polity.distribution.retry-check-interval} for due
+ * retries. A failed publication is retried with exponential backoff ({@code retry_policy}); after
+ * {@code max_retries} it is marked failed and shown in the federation status. One drain runs at a
+ * time per instance, publishing up to eight organisations side by side; builds for one organisation
+ * are serialised by its row lock across instances.
+ */
+@ApplicationScoped
+public class PublicationWorker {
+
+    private static final Logger LOG = Logger.getLogger(PublicationWorker.class);
+    private static final int BATCH = 100;
+    /** Organisations published side by side: each locks only its own row. */
+    private static final int CONCURRENCY = 8;
+
+    private final Vertx vertx;
+    private final BundlePublicationRepository publications;
+    private final BundleService bundles;
+    private final FederationSettingsService settings;
+    private final BundleNotifier notifier;
+    private final Counter retries;
+    private final Counter failures;
+    private final Timer delay;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+    private volatile boolean stopped;
+
+    public PublicationWorker(Vertx vertx, BundlePublicationRepository publications, BundleService bundles,
+                             FederationSettingsService settings, BundleNotifier notifier, MeterRegistry registry) {
+        this.vertx = vertx;
+        this.publications = publications;
+        this.bundles = bundles;
+        this.settings = settings;
+        this.notifier = notifier;
+        this.retries = Counter.builder("polity.bundles.publication.retries")
+                .description("Bundle publications that failed and were scheduled again").register(registry);
+        this.failures = Counter.builder("polity.bundles.publication.failures")
+                .description("Bundle publications that exhausted their retries").register(registry);
+        this.delay = Timer.builder("polity.bundles.publication.delay")
+                .description("Time from a change asking for a bundle to that bundle's publication being acknowledged")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        kick();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stopped = true;
+    }
+
+    @Scheduled(every = "${polity.distribution.retry-check-interval:1s}", delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void retryDue() {
+        kick();
+    }
+
+    /** Publishes whatever is due, now, on a fresh Vert.x context. Call after the requesting transaction committed. */
+    public void kick() {
+        if (stopped) {
+            return;
+        }
+        if (!running.compareAndSet(false, true)) {
+            again.set(true);
+            return;
+        }
+        Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+        VertxContextSafetyToggle.setContextSafe(context, true);
+        context.runOnContext(ignored -> drain().subscribe().with(
+                done -> finish(),
+                failure -> {
+                    LOG.warnf(failure, "bundle publication drain failed");
+                    finish();
+                }));
+    }
+
+    private void finish() {
+        running.set(false);
+        if (again.getAndSet(false)) {
+            kick();
+        }
+    }
+
+    private Uni<Void> drain() {
+        return Panache.withSession(() -> settings.current()
+                        .flatMap(current -> publications.due(Instant.now(), BATCH)
+                                .map(due -> new Work(current, due))))
+                .flatMap(work -> Multi.createFrom().iterable(work.due())
+                        .onItem().transformToUni(row -> onFreshContext(() -> publish(row, work.settings())))
+                        .merge(CONCURRENCY)
+                        .collect().asList()
+                        .replaceWith(work.due().size()))
+                .flatMap(count -> count >= BATCH ? drain() : Uni.createFrom().voidItem());
+    }
+
+    /**
+     * Runs {@code work} on a new duplicated Vert.x context, so that concurrent publications each get
+     * their own Hibernate Reactive session.
+     */
+    private <T> Uni<T> onFreshContext(Supplier<Uni<T>> work) {
+        return Uni.createFrom().emitter(emitter -> {
+            Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+            VertxContextSafetyToggle.setContextSafe(context, true);
+            context.runOnContext(ignored -> work.get().subscribe().with(emitter::complete, emitter::fail));
+        });
+    }
+
+    private Uni<Void> publish(BundlePublicationEntity row, EffectiveSettings current) {
+        String organizationId = row.organizationId;
+        long generation = row.generation;
+        int attempts = row.attempts;
+        Instant requestedAt = row.requestedAt;
+        return bundles.publishQueued(organizationId, generation)
+                .invoke(outcome -> {
+                    if (outcome.created()) {
+                        notifier.published(organizationId);
+                        delay.record(Duration.between(requestedAt, Instant.now()));
+                    }
+                })
+                .replaceWithVoid()
+                .onFailure().recoverWithUni(failure -> {
+                    int attempt = attempts + 1;
+                    boolean exhausted = attempt > current.maxRetries();
+                    Instant next = Instant.now().plus(current.backoff(attempt)).truncatedTo(ChronoUnit.MILLIS);
+                    String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+                    if (exhausted) {
+                        failures.increment();
+                        LOG.errorf("publishing the bundle of %s failed %d times, giving up until the next change: %s",
+                                organizationId, attempt, message);
+                    } else {
+                        retries.increment();
+                        LOG.warnf("publishing the bundle of %s failed (attempt %d), retrying at %s: %s",
+                                organizationId, attempt, next, message);
+                    }
+                    return Panache.withTransaction(() -> publications.recordFailure(organizationId, generation, attempt,
+                                    next, exhausted, message))
+                            .replaceWithVoid()
+                            .onFailure().recoverWithItem(e -> {
+                                LOG.warnf(e, "cannot record the failed publication of %s", organizationId);
+                                return null;
+                            });
+                });
+    }
+
+    private record Work(EffectiveSettings settings, List<BundlePublicationEntity> due) {
+    }
+}
