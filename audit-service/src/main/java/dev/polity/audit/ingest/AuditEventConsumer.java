@@ -1,6 +1,5 @@
 package dev.polity.audit.ingest;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.polity.audit.checkpoint.service.CheckpointService;
 import dev.polity.audit.config.AuditConfig;
@@ -11,6 +10,7 @@ import dev.polity.audit.log.PreparedEvent;
 import dev.polity.audit.retention.PayloadPartitions;
 import dev.polity.audit.retention.RetentionPolicy;
 import dev.polity.contracts.audit.AuditEntries;
+import dev.polity.contracts.audit.Merkle;
 import dev.polity.contracts.crypto.Hashes;
 import dev.polity.contracts.events.CloudEvent;
 import dev.polity.contracts.events.InvalidCloudEventException;
@@ -131,10 +131,11 @@ public class AuditEventConsumer {
             throw new RefusedRecordException(IngestRejections.RAW_INFERENCE_DATA, rawInference.get());
         }
         String dataSha256 = Hashes.sha256Hex(data);
-        ArrayNode attributes = AuditEntries.toJson(entryHeaders);
-        byte[] leafHash = AuditEntries.leafHash(entryHeaders, dataSha256);
+        // Written once, canonically: stored as the event's attributes and hashed into its leaf.
+        String attributes = AuditEntries.toJsonText(entryHeaders);
+        byte[] leafHash = Merkle.leafHash(AuditEntries.entry(attributes, dataSha256));
         String retentionClass = retention.classOf(event.type());
-        ReceivedEvent received = new ReceivedEvent(event, attributes.toString(), data, dataSha256, receivedAt,
+        ReceivedEvent received = new ReceivedEvent(event, attributes, data, dataSha256, receivedAt,
                 record.getTopic(), record.getPartition(), offset(record), record.getKey());
         return Optional.of(new PreparedEvent(received, leafHash, retentionClass,
                 retention.expiresAt(retentionClass, receivedAt)));

@@ -142,6 +142,11 @@ public final class CanonicalJson {
         return out.toString();
     }
 
+    /** Appends {@code text} as an RFC 8785 JSON string (quoted, minimal escapes), for writers of fixed-shape canonical JSON. */
+    public static void appendString(String text, StringBuilder out) {
+        writeString(text, out);
+    }
+
     private static void writeString(String text, StringBuilder out) {
         out.append('"');
         for (int i = 0; i < text.length(); i++) {

@@ -43,6 +43,9 @@ public final class ServiceProcess implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
+    /** Enough for any Polity service in tests and the local federation, small enough to run all of them at once. */
+    private static final String DEFAULT_HEAP = "-Xmx256m";
+
     /**
      * Starts {@code java -Xmx256m -D<key>=<value>... -jar quarkusRunJar} on the JDK running this JVM, sends its
      * stdout and stderr to {@code logFile}, and returns once {@code readinessUrl} answers 200.
@@ -52,13 +55,22 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess start(String name, Path quarkusRunJar, Map<String, String> systemProperties,
                                        Path logFile, URI readinessUrl, Duration timeout) {
+        return start(name, quarkusRunJar, List.of(DEFAULT_HEAP), systemProperties, logFile, readinessUrl, timeout);
+    }
+
+    /**
+     * As {@link #start(String, Path, Map, Path, URI, Duration)}, with these JVM options instead of
+     * {@code -Xmx256m}: benchmarks give a service the heap its chart gives it.
+     */
+    public static ServiceProcess start(String name, Path quarkusRunJar, List<String> jvmOptions, Map<String, String> systemProperties,
+                                       Path logFile, URI readinessUrl, Duration timeout) {
         if (!Files.isRegularFile(quarkusRunJar)) {
             throw new IllegalArgumentException("Cannot start " + name + ": " + quarkusRunJar
                     + " does not exist. Package the service first (./mvnw package -pl <module>).");
         }
         List<String> command = new ArrayList<>();
         command.add(ChildProcesses.currentJava());
-        command.add("-Xmx256m");
+        command.addAll(jvmOptions);
         // JBoss Threads resets thread locals reflectively; on Java 24+ that needs java.lang opened.
         command.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
         // Sorted so that the command line in `ps` reads the same every run.

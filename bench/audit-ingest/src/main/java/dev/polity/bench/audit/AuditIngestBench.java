@@ -100,7 +100,9 @@ public final class AuditIngestBench {
             config.put("polity.audit.checkpoint.signing-private-key", Ed25519.encodePrivateKey(keys.getPrivate()));
             config.put("polity.audit.checkpoint.signing-public-key", Ed25519.encodePublicKey(keys.getPublic()));
             Path log = root.resolve("bench/audit-ingest/target/audit-service.log");
-            try (ServiceProcess service = ServiceProcess.start("audit-service", jar, config, log,
+            try (ServiceProcess service = ServiceProcess.start("audit-service", jar,
+                    // The heap charts/polity-central gives the audit service (memory limit 768Mi).
+                    List.of("-Xmx512m"), config, log,
                     URI.create("http://127.0.0.1:" + port + "/q/health/ready"), Duration.ofMinutes(3));
                  Connection db = postgres.connect("bench_audit")) {
                 TreeMap<Long, Long> samples = new TreeMap<>();
