@@ -38,6 +38,15 @@ public interface GatewayConfig {
     Duration connectTimeout();
 
     /**
+     * Keep-alive HTTP/1.1 connections the gateway holds open to each service (each policy node
+     * separately). A call waits for a free connection, so this caps how many calls one service
+     * has in flight from this gateway: it must be at least the concurrency pipelines drive,
+     * or the gateway itself becomes the queue (Vert.x's default is 5).
+     */
+    @WithDefault("64")
+    int connectionsPerService();
+
+    /**
      * The organisation that runs the central authority. Its {@code platform_admin}s manage federation
      * membership (create and change any organisation, build any bundle) and its governance roles see
      * every organisation's policies and overrides. Unset: nobody acts across organisations.

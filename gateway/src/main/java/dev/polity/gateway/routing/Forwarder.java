@@ -68,6 +68,7 @@ public class Forwarder {
         this.client = WebClient.create(vertx, new WebClientOptions()
                 .setFollowRedirects(false)
                 .setKeepAlive(true)
+                .setMaxPoolSize(config.connectionsPerService())
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
                 .setUserAgent("polity-gateway"));
     }

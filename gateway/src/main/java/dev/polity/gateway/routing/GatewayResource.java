@@ -262,17 +262,21 @@ public class GatewayResource {
         if (!(parsed instanceof ObjectNode request)) {
             throw ProblemException.invalidField("body", "must be a JSON object");
         }
+        boolean completed = false;
         JsonNode asked = request.get("organization_id");
         if (asked == null || asked.isNull()) {
             request.put("organization_id", organization);
+            completed = true;
         } else if (!asked.asText().equals(organization)) {
             throw new ProblemException(403, "tenant-mismatch", "Forbidden",
                     "this token acts for '" + organization + "', not '" + asked.asText() + "'", List.of());
         }
         if (!request.hasNonNull("team_id") && caller.team() != null) {
             request.put("team_id", caller.team());
+            completed = true;
         }
-        return writeJson(request);
+        // A pipeline that names its organisation and team (the usual case) is forwarded byte for byte.
+        return completed ? writeJson(request) : body;
     }
 
     private JsonNode readJson(byte[] body) {
