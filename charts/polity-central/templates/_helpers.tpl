@@ -205,8 +205,10 @@ spec:
 {{- end }}
 {{- end }}
 
+{{- /* The gateway keeps break-glass grants on Kafka and writes their audit events: the same Kafka wiring as the services. */ -}}
 {{- define "central.gatewayConfig" -}}
 {{- $full := include "polity.fullname" .ctx -}}
+{{ include "polity.kafkaConfig" . }}
 QUARKUS_OIDC_AUTH_SERVER_URL: {{ .ctx.Values.oidc.issuer | quote }}
 POLITY_GATEWAY_SYNC_URL: {{ printf "http://%s-sync-service" $full | quote }}
 POLITY_GATEWAY_REGISTRY_URL: {{ printf "http://%s-registry-service" $full | quote }}
@@ -235,6 +237,8 @@ polity.gateway.policy-nodes.{{ $org }}={{ $url }}
     - protocol: TCP
       port: {{ $b.port }}
 {{- end }}
+# Kafka: break-glass grants (polity.gateway.break-glass) and their audit events.
+{{ include "polity.kafkaEgress" . }}
 {{- if .ctx.Values.gateway.policyNodes }}
 # Policy nodes the central gateway routes decisions to (outside this release).
 {{ include "polity.egressRule" (dict "to" (list) "ports" (list 80 443)) }}

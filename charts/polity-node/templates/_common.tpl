@@ -417,7 +417,10 @@ spec:
 {{- /*
 The gateway: ConfigMap (env), routes ConfigMap (map-valued keys, loaded through QUARKUS_CONFIG_LOCATIONS),
 Deployment, Service, optional Ingress, PDB, HPA and its NetworkPolicy (the only ingress from outside the
-release). Input: ctx, c, config (ConfigMap data), routes (properties, may be empty), egress (extra rules).
+release). Input: ctx, c, config (ConfigMap data), routes (properties, may be empty), egress (extra rules),
+kafka (optional, true: the gateway is a Kafka client like the services: its SASL credentials from
+c.values.kafka.credentialsSecret and the brokers' CA; the caller puts polity.kafkaConfig into config and
+polity.kafkaEgress into egress).
 */ -}}
 {{- define "polity.gatewayWorkload" -}}
 {{- $x := dict "ctx" .ctx "c" .c -}}
@@ -427,6 +430,14 @@ release). Input: ctx, c, config (ConfigMap data), routes (properties, may be emp
 {{- $config := .config -}}
 {{- $routes := .routes -}}
 {{- $egress := .egress -}}
+{{- $kafkaEnv := "" -}}
+{{- $kafkaMounts := "" -}}
+{{- $kafkaVolumes := "" -}}
+{{- if .kafka -}}
+{{- $kafkaEnv = include "polity.kafkaSecretEnv" $x | trim -}}
+{{- $kafkaMounts = include "polity.kafkaVolumeMounts" $x | trim -}}
+{{- $kafkaVolumes = include "polity.kafkaVolumes" $x | trim -}}
+{{- end -}}
 {{- with .ctx -}}
 apiVersion: v1
 kind: ConfigMap
@@ -492,9 +503,12 @@ spec:
           envFrom:
             - configMapRef:
                 name: {{ $name }}
-          {{- with .Values.gateway.extraEnv }}
+          {{- if or $kafkaEnv .Values.gateway.extraEnv }}
           env:
+            {{- with $kafkaEnv }}{{ . | nindent 12 }}{{- end }}
+            {{- with .Values.gateway.extraEnv }}
             {{- toYaml . | nindent 12 }}
+            {{- end }}
           {{- end }}
           volumeMounts:
             - name: tmp
@@ -504,10 +518,12 @@ spec:
               mountPath: /etc/polity/gateway
               readOnly: true
             {{- end }}
+            {{- with $kafkaMounts }}{{ . | nindent 12 }}{{- end }}
       volumes:
         - name: tmp
           emptyDir:
             sizeLimit: 256Mi
+        {{- with $kafkaVolumes }}{{ . | nindent 8 }}{{- end }}
         {{- if $routes }}
         - name: routes
           configMap:

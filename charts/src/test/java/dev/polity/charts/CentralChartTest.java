@@ -55,11 +55,64 @@ class CentralChartTest {
     void withoutTlsMountsNoCertificatesAndReadsNoKafkaCredentials() {
         List<HasMetadata> objects = Render.of(Charts.CENTRAL, "polity-lab", Charts.testValues("central-plaintext.yaml")).objects();
         Deployment registry = deployment(objects, "registry-service");
+        Deployment gateway = deployment(objects, "gateway");
 
         assertThat(env(registry)).doesNotContainKey("KAFKA_SASL_JAAS_CONFIG");
         assertThat(registry.getSpec().getTemplate().getSpec().getVolumes()).extracting(v -> v.getName()).containsExactly("tmp");
         assertThat(config(objects, "registry-service")).containsEntry("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT")
                 .containsEntry("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://polity-postgres-rw:5432/registry?sslmode=disable");
+        assertThat(env(gateway)).doesNotContainKey("KAFKA_SASL_JAAS_CONFIG");
+        assertThat(gateway.getSpec().getTemplate().getSpec().getVolumes()).extracting(v -> v.getName()).containsExactly("tmp");
+        assertThat(config(objects, "gateway")).containsEntry("KAFKA_BOOTSTRAP_SERVERS", "polity-kafka-bootstrap:9092")
+                .containsEntry("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT")
+                .doesNotContainKeys("KAFKA_SASL_MECHANISM", "KAFKA_SSL_TRUSTSTORE_LOCATION");
+    }
+
+    /** Break-glass grants live on a Kafka topic and their audit events go to polity.audit.events: the gateway is a Kafka client like the services. */
+    @Test
+    void givesTheGatewayTheSameKafkaWiringAsTheServicesWithItsOwnCredentials() {
+        List<HasMetadata> objects = DEFAULTS.objects();
+        Deployment gateway = deployment(objects, "gateway");
+        Map<String, String> gatewayConfig = config(objects, "gateway");
+        Map<String, String> syncConfig = config(objects, "sync-service");
+
+        for (String key : List.of("KAFKA_BOOTSTRAP_SERVERS", "KAFKA_SECURITY_PROTOCOL", "KAFKA_SASL_MECHANISM",
+                "KAFKA_SSL_TRUSTSTORE_TYPE", "KAFKA_SSL_TRUSTSTORE_LOCATION")) {
+            assertThat(gatewayConfig).as(key).containsEntry(key, syncConfig.get(key));
+        }
+        assertThat(gatewayConfig).containsEntry("KAFKA_BOOTSTRAP_SERVERS", "polity-kafka-bootstrap:9093")
+                .containsEntry("KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+                .containsEntry("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512");
+        assertThat(env(gateway)).containsEntry("KAFKA_SASL_JAAS_CONFIG", "secret polity-gateway/sasl.jaas.config");
+
+        var pod = gateway.getSpec().getTemplate().getSpec();
+        assertThat(pod.getVolumes()).anySatisfy(v -> {
+            assertThat(v.getName()).isEqualTo("kafka-ca");
+            assertThat(v.getSecret().getSecretName()).isEqualTo("polity-cluster-ca-cert");
+        });
+        assertThat(pod.getContainers().get(0).getVolumeMounts())
+                .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/etc/polity/kafka-ca"));
+
+        NetworkPolicy policy = of(objects, NetworkPolicy.class).stream()
+                .filter(p -> "gateway".equals(p.getSpec().getPodSelector().getMatchLabels().get("app.kubernetes.io/name")))
+                .findFirst().orElseThrow();
+        assertThat(policy.getSpec().getEgress()).anySatisfy(rule -> {
+            assertThat(rule.getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(9093);
+            assertThat(rule.getTo()).singleElement().satisfies(peer -> assertThat(peer.getPodSelector().getMatchLabels())
+                    .containsEntry("strimzi.io/cluster", "polity").containsEntry("strimzi.io/kind", "Kafka"));
+        });
+    }
+
+    @Test
+    void readsTheGatewaysKafkaCredentialsFromTheSecretItNamesNextToItsExtraEnv() {
+        Deployment production = deployment(Render.of(Charts.CENTRAL, "polity-central",
+                Charts.CENTRAL.resolve("values-production.yaml")).objects(), "gateway");
+        Deployment renamed = deployment(Render.of(Charts.CENTRAL, "polity-central",
+                Charts.testValues("central-gateway-kafka.yaml")).objects(), "gateway");
+
+        assertThat(env(production)).containsEntry("KAFKA_SASL_JAAS_CONFIG", "secret polity-gateway/sasl.jaas.config");
+        assertThat(env(renamed)).containsEntry("KAFKA_SASL_JAAS_CONFIG", "secret polity-gateway-eu-west/jaas")
+                .containsEntry("POLITY_GATEWAY_BREAK_GLASS_MAX_DURATION", "PT1H");
     }
 
     @Test

@@ -66,7 +66,7 @@ class DeployManifestsTest {
         Set<String> users = kind(Charts.parse(read("kafka-users.yaml")), "KafkaUser").stream()
                 .map(u -> u.getMetadata().getName()).collect(Collectors.toSet());
         var central = Charts.readYaml(Charts.CENTRAL.resolve("values.yaml"));
-        for (String service : List.of("syncService", "registryService", "auditService")) {
+        for (String service : List.of("syncService", "registryService", "auditService", "gateway")) {
             assertThat(users).contains(central.path(service).path("kafka").path("credentialsSecret").asText());
         }
         for (String region : List.of("values-eu.yaml", "values-us.yaml", "values-apac.yaml")) {

@@ -8,6 +8,8 @@ public final class Topics {
 
     /** Federation membership, keyed by organisation id. Compacted. */
     public static final String FEDERATION_ORGANIZATIONS = "polity.federation.organizations";
+    /** Records of {@link #FEDERATION_ORGANIZATIONS} a consumer (the registry) could not apply; kept for inspection. */
+    public static final String FEDERATION_ORGANIZATIONS_DEAD_LETTER = "polity.federation.organizations.dlq";
     /** The latest signed bundle for each organisation, keyed by organisation id. Compacted. */
     public static final String POLICY_BUNDLES = "polity.policy.bundles";
     /** Each policy node's active bundle revision and last error, keyed by node id. Compacted. */
@@ -19,6 +21,9 @@ public final class Topics {
     /** Signed checkpoints of the audit log, keyed by log id. Compacted. */
     public static final String AUDIT_CHECKPOINTS = "polity.audit.checkpoints";
 
+    /** Active break-glass grants shared by the gateway replicas, keyed by grant id; a tombstone ends one. Compacted. */
+    public static final String GATEWAY_BREAK_GLASS = "polity.gateway.break-glass";
+
     private static final Map<String, String> COMPACTED = Map.of("cleanup.policy", "compact");
     /** Ten years: audit evidence outlives most regulatory retention periods (7 years is common). */
     private static final Map<String, String> LONG_RETENTION =
@@ -26,11 +31,13 @@ public final class Topics {
 
     public static final List<TopicSpec> ALL = List.of(
             new TopicSpec(FEDERATION_ORGANIZATIONS, 1, COMPACTED),
+            new TopicSpec(FEDERATION_ORGANIZATIONS_DEAD_LETTER, 1, LONG_RETENTION),
             new TopicSpec(POLICY_BUNDLES, 3, COMPACTED),
             new TopicSpec(POLICY_STATUS, 1, COMPACTED),
             new TopicSpec(AUDIT_EVENTS, 3, LONG_RETENTION),
             new TopicSpec(AUDIT_EVENTS_DEAD_LETTER, 1, LONG_RETENTION),
-            new TopicSpec(AUDIT_CHECKPOINTS, 1, COMPACTED));
+            new TopicSpec(AUDIT_CHECKPOINTS, 1, COMPACTED),
+            new TopicSpec(GATEWAY_BREAK_GLASS, 1, COMPACTED));
 
     private Topics() {
     }

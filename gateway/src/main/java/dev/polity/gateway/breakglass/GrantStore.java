@@ -8,6 +8,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -22,7 +23,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.smallrye.common.annotation.Identifier;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -57,7 +58,11 @@ public class GrantStore {
     private final Set<String> ended = ConcurrentHashMap.newKeySet();
     private final ObjectMapper json;
     private final String topic;
-    private final String bootstrapServers;
+    /**
+     * Every {@code kafka.*} setting of the application (bootstrap servers, security protocol, SASL login,
+     * trust store) as the Kafka connector sees it: these clients must reach the same cluster the same way.
+     */
+    private final Map<String, Object> kafkaConfig;
     private volatile KafkaProducer<String, String> producer;
     private volatile KafkaConsumer<String, String> consumer;
     private volatile boolean running = true;
@@ -65,16 +70,23 @@ public class GrantStore {
     private Thread reader;
 
     public GrantStore(ObjectMapper json, GatewayConfig config,
-                      @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092") String bootstrapServers) {
+                      @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
         this.json = json;
         this.topic = config.breakGlass().topic();
-        this.bootstrapServers = bootstrapServers;
+        this.kafkaConfig = Map.copyOf(kafkaConfig);
+    }
+
+    /** The application's Kafka settings, with the client settings of this store on top. */
+    private Properties clientConfig() {
+        Properties config = new Properties();
+        config.putAll(kafkaConfig);
+        config.putIfAbsent(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
+        return config;
     }
 
     @PostConstruct
     void start() {
-        Properties producerConfig = new Properties();
-        producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties producerConfig = clientConfig();
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
         producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         producerConfig.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
@@ -187,8 +199,7 @@ public class GrantStore {
     }
 
     private void consume() {
-        Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties config = clientConfig();
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
@@ -225,8 +236,7 @@ public class GrantStore {
     }
 
     private void createTopicIfMissing() {
-        Properties config = new Properties();
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties config = clientConfig();
         config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         try (Admin admin = Admin.create(config)) {
