@@ -97,9 +97,17 @@ public final class PolicyCel {
 
     /** Parses, type-checks and plans one expression for evaluation. */
     public CelRuntime.Program compile(String expression, CelType expected) {
-        CelAbstractSyntaxTree ast = check(expression, expected);
+        return plan(check(expression, expected));
+    }
+
+    /**
+     * Plans an expression {@link #check} returned, for callers that need both the checked syntax
+     * tree and cel-java's program (the policy node compiles the tree itself where it can and
+     * keeps the program for everything else).
+     */
+    public CelRuntime.Program plan(CelAbstractSyntaxTree checked) {
         try {
-            return runtime.createProgram(ast);
+            return runtime.createProgram(checked);
         } catch (CelEvaluationException e) {
             throw new CelExpressionException(1, 1, e.getMessage());
         }

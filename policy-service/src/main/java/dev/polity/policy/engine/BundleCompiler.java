@@ -1,7 +1,7 @@
 package dev.polity.policy.engine;
 
+import dev.cel.common.types.CelType;
 import dev.cel.common.types.SimpleType;
-import dev.cel.runtime.CelRuntime;
 import dev.polity.contracts.bundle.BundleVerificationException;
 import dev.polity.contracts.bundle.SignedBundle;
 import dev.polity.contracts.policy.PolicyDocument;
@@ -13,6 +13,10 @@ import java.util.List;
 
 /** Compiles every expression of a bundle, or rejects the whole bundle naming the first expression that fails. */
 public final class BundleCompiler {
+
+    // The JDK's logger: the engine stays free of Quarkus (the benchmark runs it without), and
+    // Quarkus routes it to its log like any other.
+    private static final System.Logger LOG = System.getLogger(BundleCompiler.class.getName());
 
     private final CelEnvironment environment;
 
@@ -29,24 +33,31 @@ public final class BundleCompiler {
     }
 
     public CompiledPolicy compile(PolicyDocument policy) {
-        CelRuntime.Program match = policy.match() == null ? null
+        CompiledExpression match = policy.match() == null ? null
                 : compileOrReject(policy, "match", policy.match(), SimpleType.BOOL);
         List<CompiledPolicy.CompiledRule> rules = new ArrayList<>();
         for (int i = 0; i < policy.rules().size(); i++) {
             PolicyRule rule = policy.rules().get(i);
-            CelRuntime.Program program = compileOrReject(policy, "rules[" + i + "].expression", rule.expression(), SimpleType.BOOL);
-            CelRuntime.Program message = rule.messageExpression() == null ? null
+            CompiledExpression program = compileOrReject(policy, "rules[" + i + "].expression", rule.expression(), SimpleType.BOOL);
+            CompiledExpression message = rule.messageExpression() == null ? null
                     : compileOrReject(policy, "rules[" + i + "].messageExpression", rule.messageExpression(), SimpleType.STRING);
             rules.add(new CompiledPolicy.CompiledRule(rule, program, message));
         }
         return new CompiledPolicy(policy, match, CelValues.fromJsonObject(policy.params()), List.copyOf(rules));
     }
 
-    private CelRuntime.Program compileOrReject(PolicyDocument policy, String field, String expression, dev.cel.common.types.CelType type) {
+    private CompiledExpression compileOrReject(PolicyDocument policy, String field, String expression, CelType type) {
+        CompiledExpression compiled;
         try {
-            return environment.compile(expression, type);
+            compiled = environment.compile(expression, type);
         } catch (CelCompilationException e) {
             throw new BundleVerificationException("policy '" + policy.id() + "' " + field + " does not compile: " + e.getMessage());
         }
+        if (compiled instanceof CelJavaExpression interpreted && environment.mode() == CelEnvironment.Mode.CLOSURE_WITH_CEL_JAVA_FALLBACK) {
+            // Correct either way, but several times slower: worth knowing when a bundle's latency grows.
+            LOG.log(System.Logger.Level.INFO, "policy ''{0}'' {1} is evaluated by cel-java''s interpreter: {2}",
+                    policy.id(), field, interpreted.reason());
+        }
+        return compiled;
     }
 }

@@ -1,6 +1,5 @@
 package dev.polity.policy.engine;
 
-import dev.cel.runtime.CelRuntime;
 import dev.polity.contracts.policy.PolicyDocument;
 import dev.polity.contracts.policy.PolicyRule;
 
@@ -10,11 +9,11 @@ import java.util.Map;
 /** A policy whose expressions are compiled and ready to evaluate; immutable. */
 public record CompiledPolicy(
         PolicyDocument document,
-        CelRuntime.Program match,
+        CompiledExpression match,
         Map<String, Object> params,
         List<CompiledRule> rules) {
 
     /** @param messageProgram null when the rule has a fixed message only */
-    public record CompiledRule(PolicyRule rule, CelRuntime.Program program, CelRuntime.Program messageProgram) {
+    public record CompiledRule(PolicyRule rule, CompiledExpression program, CompiledExpression messageProgram) {
     }
 }

@@ -8,6 +8,7 @@ import dev.polity.policy.engine.BundleCompiler;
 import dev.polity.policy.engine.CelEnvironment;
 import dev.polity.policy.engine.CelValues;
 import dev.polity.policy.engine.CompiledBundle;
+import dev.polity.policy.engine.CompiledExpression;
 import dev.polity.policy.engine.Evaluation;
 import dev.polity.policy.engine.Outcome;
 import dev.polity.policy.engine.PolicyEvaluation;
@@ -28,7 +29,9 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * One governance decision evaluated in-process by the policy node's engine
@@ -44,7 +47,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code fullLibraryWithConversion}: as {@code fullLibrary}, plus converting the request's
  *       JSON values for CEL ({@link CelValues}), as the node does per decision;</li>
  *   <li>{@code strictTierSubscription}: what a strict-tier organisation with all five
- *       compliance frameworks is subscribed to.</li>
+ *       compliance frameworks is subscribed to;</li>
+ *   <li>{@code fullLibraryCelJava} and {@code fullLibraryDeniedCelJava}: as {@code fullLibrary}
+ *       and {@code fullLibraryDenied}, with every expression evaluated by cel-java's interpreter
+ *       (the engine's fallback) instead of the closure compiler, for comparison in the same run.</li>
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -60,6 +66,7 @@ public class PolicyEvaluationBench {
 
     private final PolicyEvaluator evaluator = new PolicyEvaluator();
     private CompiledBundle library;
+    private CompiledBundle libraryOnCelJava;
     private CompiledBundle strictTier;
     private Map<String, Object> rawRequest;
     private Map<String, Object> approvedRequest;
@@ -70,6 +77,8 @@ public class PolicyEvaluationBench {
         BundleCompiler compiler = new BundleCompiler(new CelEnvironment());
         KeyPair keys = Ed25519.generateKeyPair();
         library = compiler.compile(sign(StandardLibrary.loadAll(), keys), Instant.parse(NOW));
+        libraryOnCelJava = new BundleCompiler(new CelEnvironment(CelEnvironment.Mode.CEL_JAVA_ONLY))
+                .compile(sign(StandardLibrary.loadAll(), keys), Instant.parse(NOW));
         strictTier = compiler.compile(sign(StandardLibrary.subscription("strict",
                 List.of("gdpr", "soc2", "hipaa", "eu-ai-act", "ccpa")), keys), Instant.parse(NOW));
 
@@ -89,9 +98,14 @@ public class PolicyEvaluationBench {
         check(evaluator.evaluate(library, approvedRequest, "growth"), Outcome.APPROVED);
         check(evaluator.evaluate(strictTier, approvedRequest, "growth"), Outcome.APPROVED);
         check(evaluator.evaluate(library, deniedRequest, "growth"), Outcome.DENIED);
+        check(evaluator.evaluate(libraryOnCelJava, approvedRequest, "growth"), Outcome.APPROVED);
+        check(evaluator.evaluate(libraryOnCelJava, deniedRequest, "growth"), Outcome.DENIED);
         System.out.printf("%nfull library: %d policies, %d rules; strict tier with all frameworks: %d policies, %d rules%n",
                 library.policies().size(), library.policies().stream().mapToInt(p -> p.rules().size()).sum(),
                 strictTier.policies().size(), strictTier.policies().stream().mapToInt(p -> p.rules().size()).sum());
+        System.out.printf("full library: %d of %d expressions closure-compiled; %d of %d in the cel-java variant%n",
+                closureCompiled(library), expressions(library).count(),
+                closureCompiled(libraryOnCelJava), expressions(libraryOnCelJava).count());
     }
 
     @Benchmark
@@ -112,6 +126,27 @@ public class PolicyEvaluationBench {
     @Benchmark
     public Evaluation strictTierSubscription() {
         return evaluator.evaluate(strictTier, approvedRequest, "growth");
+    }
+
+    @Benchmark
+    public Evaluation fullLibraryCelJava() {
+        return evaluator.evaluate(libraryOnCelJava, approvedRequest, "growth");
+    }
+
+    @Benchmark
+    public Evaluation fullLibraryDeniedCelJava() {
+        return evaluator.evaluate(libraryOnCelJava, deniedRequest, "growth");
+    }
+
+    /** Every compiled expression of a bundle: match guards, rules, message expressions. */
+    private static Stream<CompiledExpression> expressions(CompiledBundle bundle) {
+        return bundle.policies().stream().flatMap(policy -> Stream.concat(Stream.of(policy.match()),
+                policy.rules().stream().flatMap(rule -> Stream.of(rule.program(), rule.messageProgram()))))
+                .filter(Objects::nonNull);
+    }
+
+    private static long closureCompiled(CompiledBundle bundle) {
+        return expressions(bundle).filter(e -> e.engine() == CompiledExpression.Engine.CLOSURE).count();
     }
 
     private static dev.polity.contracts.bundle.SignedBundle sign(List<PolicyDocument> policies, KeyPair keys) {

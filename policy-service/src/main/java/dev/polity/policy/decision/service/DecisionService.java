@@ -28,6 +28,9 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,6 +48,9 @@ import java.util.UUID;
 public class DecisionService {
 
     private static final Logger LOG = Logger.getLogger(DecisionService.class);
+    private static final byte[] AUDIT_DECISION_FIELD = "{\"decision\":".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] AUDIT_DIGEST_FIELD = ",\"request_digest\":".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] AUDIT_VERSION_FIELD = ",\"model_version\":".getBytes(StandardCharsets.UTF_8);
 
     private final NodeConfig config;
     private final ActiveBundle activeBundle;
@@ -75,7 +81,14 @@ public class DecisionService {
                 .register(meters);
     }
 
-    public Uni<DecisionResponse> decide(DecisionRequest request, String actor) {
+    /**
+     * Decides and records a request.
+     *
+     * @return the decision and its JSON, serialised once: the same bytes go to the caller and, inside
+     *         the audit event, to the audit log (a full decision is tens of kilobytes, rule by rule, and
+     *         serialising it twice was a fifth of a decision's CPU time)
+     */
+    public Uni<RecordedDecision> decide(DecisionRequest request, String actor) {
         validate(request);
         CompiledBundle bundle = activeBundle.get()
                 .orElseThrow(() -> ProblemException.unavailable("this node has no verified policy bundle yet; it cannot decide"));
@@ -96,7 +109,18 @@ public class DecisionService {
                 evaluation.warnings(), List.of("decision recorded in the audit log as " + EventTypes.DECISION_MADE),
                 evaluation.bundleRevision(), evaluation.bundleDigest(), config.effectiveNodeId(), evaluatedAt,
                 Duration.ofNanos(elapsedNanos), elapsedNanos / 1_000, evaluatedAt.plus(config.decisionTtl()));
-        return audit(request, response, actor).replaceWith(response);
+        byte[] responseJson;
+        try {
+            responseJson = json.writeValueAsBytes(response);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a decision could not be serialised", e);
+        }
+        RecordedDecision recorded = new RecordedDecision(response, responseJson);
+        return audit(request, recorded, actor).replaceWith(recorded);
+    }
+
+    /** A decision and the JSON the caller receives. */
+    public record RecordedDecision(DecisionResponse response, byte[] json) {
     }
 
     /**
@@ -104,18 +128,14 @@ public class DecisionService {
      * model metadata may describe personal data, and the digest is enough to prove which input
      * was decided.
      */
-    private Uni<Void> audit(DecisionRequest request, DecisionResponse response, String actor) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("decision", response);
-        data.put("request_digest", Hashes.sha256Hex(CanonicalJson.canonicalize(json.valueToTree(request))));
-        Object version = request.modelMetadata().get("version");
-        if (version != null) {
-            data.put("model_version", version.toString());
-        }
+    private Uni<Void> audit(DecisionRequest request, RecordedDecision decision, String actor) {
+        DecisionResponse response = decision.response();
         byte[] payload;
         try {
-            payload = json.writeValueAsBytes(data);
-        } catch (JsonProcessingException e) {
+            payload = auditPayload(decision.json(),
+                    Hashes.sha256Hex(CanonicalJson.canonicalize(json.valueToTree(request))),
+                    request.modelMetadata().get("version"));
+        } catch (IOException e) {
             return Uni.createFrom().failure(e);
         }
         Map<String, String> extensions = new LinkedHashMap<>();
@@ -128,6 +148,24 @@ public class DecisionService {
                     LOG.errorf("decision %s could not be audited: %s", response.decisionId(), failure.getMessage());
                     return ProblemException.unavailable("the decision could not be recorded in the audit log; retry later");
                 });
+    }
+
+    /**
+     * {@code {"decision": <the response JSON as is>, "request_digest": "...", "model_version": "..."}},
+     * written around the already serialised response instead of serialising it a second time.
+     */
+    private byte[] auditPayload(byte[] responseJson, String requestDigest, Object modelVersion) throws IOException {
+        ByteArrayOutputStream payload = new ByteArrayOutputStream(responseJson.length + 160);
+        payload.write(AUDIT_DECISION_FIELD);
+        payload.write(responseJson);
+        payload.write(AUDIT_DIGEST_FIELD);
+        payload.write(json.writeValueAsBytes(requestDigest));
+        if (modelVersion != null) {
+            payload.write(AUDIT_VERSION_FIELD);
+            payload.write(json.writeValueAsBytes(modelVersion.toString()));
+        }
+        payload.write('}');
+        return payload.toByteArray();
     }
 
     /**
