@@ -37,4 +37,15 @@ class ProducerSettingsTest {
             assertThat(String.valueOf(configuration.get("enable.idempotence"))).as(channel).isEqualTo("true");
         });
     }
+
+    @Test
+    void bundlesAndAuditEventsSentInParallelKeepTheirOrderPerKey() {
+        // The publication worker sends a batch's records without awaiting each one; an idempotent producer
+        // keeps them in order per partition (so per key) with at most 5 requests in flight.
+        for (String channel : new String[] {SyncChannels.POLICY_BUNDLES, SyncChannels.AUDIT_EVENTS}) {
+            Map<String, ?> configuration = kafka.getProducer(channel).configuration();
+            assertThat(Integer.parseInt(String.valueOf(configuration.get("max.in.flight.requests.per.connection"))))
+                    .as(channel).isBetween(1, 5);
+        }
+    }
 }

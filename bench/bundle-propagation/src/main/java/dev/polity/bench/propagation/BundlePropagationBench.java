@@ -52,7 +52,8 @@ import java.util.stream.Stream;
  * {@code polity.policy.status}. Everything runs on this machine, so the clocks are one clock.
  *
  * <p>System properties: {@code nodes} (20), {@code warmup} (10 changes, not counted: the JVMs' JIT
- * compilers are cold at first), {@code iterations} (30 measured changes), {@code polity.project.root}.
+ * compilers are cold at first), {@code iterations} (30 measured changes), {@code central-only} (false: start
+ * no nodes and time approval to the first and the last bundle record sent), {@code polity.project.root}.
  */
 public final class BundlePropagationBench {
 
@@ -145,7 +146,7 @@ public final class BundlePropagationBench {
         bundles.start();
 
         if (Boolean.getBoolean("central-only")) {
-            centralOnly(sync, token, organizations, publishedAt, iterations);
+            centralOnly(root, sync, token, organizations, publishedAt, warmup, iterations);
             return;
         }
         long nodesStarted = System.nanoTime();
@@ -229,15 +230,22 @@ public final class BundlePropagationBench {
         Files.writeString(out, result);
     }
 
-    /** Without nodes: approval to the first and the last of the N bundle records sent, per change. */
-    private static void centralOnly(String sync, String token, List<String> organizations, Map<String, Instant> publishedAt,
-                                    int iterations) throws Exception {
+    /**
+     * Without nodes: approval to the first and the last of the N bundle records sent, per change.
+     * Warm-up changes are printed but not counted; the summary gives p50/p99/max over the measured ones.
+     */
+    private static void centralOnly(Path root, String sync, String token, List<String> organizations,
+                                    Map<String, Instant> publishedAt, int warmup, int iterations) throws Exception {
         Thread.sleep(2_000);
-        for (int iteration = 1; iteration <= iterations; iteration++) {
+        List<Long> answeredAfter = new ArrayList<>();
+        List<Long> firstSent = new ArrayList<>();
+        List<Long> lastSent = new ArrayList<>();
+        for (int iteration = 1 - warmup; iteration <= iterations; iteration++) {
             int size = publishedAt.size();
-            Instant approvedAt = approvedChange(sync, token, iteration);
+            Instant approvedAt = approvedChange(sync, token, iteration + warmup);
             long answered = Duration.between(approvedAt, Instant.now()).toMillis();
-            waitFor(() -> publishedAt.size() >= size + organizations.size(), Duration.ofSeconds(30), "bundles of change " + iteration);
+            waitFor(() -> publishedAt.size() >= size + organizations.size(), Duration.ofSeconds(30),
+                    "bundles of change " + iteration);
             List<Long> sent = new ArrayList<>();
             publishedAt.values().forEach(at -> {
                 long millis = Duration.between(approvedAt, at).toMillis();
@@ -246,10 +254,32 @@ public final class BundlePropagationBench {
                 }
             });
             Collections.sort(sent);
-            System.out.printf(Locale.ROOT, "change %2d: approval answered after %d ms; bundles sent after %d .. %d ms%n",
-                    iteration, answered, sent.getFirst(), sent.getLast());
+            System.out.printf(Locale.ROOT, "%s %2d: approval answered after %d ms; bundles sent after %d .. %d ms%n",
+                    iteration <= 0 ? "warm-up" : "change", iteration <= 0 ? iteration + warmup : iteration,
+                    answered, sent.getFirst(), sent.getLast());
+            if (iteration > 0) {
+                answeredAfter.add(answered);
+                firstSent.add(sent.getFirst());
+                lastSent.add(sent.getLast());
+            }
             Thread.sleep(500);
         }
+        Collections.sort(answeredAfter);
+        Collections.sort(firstSent);
+        Collections.sort(lastSent);
+        String result = String.format(Locale.ROOT, """
+                        central only: organisations=%d warm-up changes=%d measured changes=%d
+                        approval answered: p50=%d ms p99=%d ms max=%d ms
+                        approval -> first bundle record sent: p50=%d ms p99=%d ms max=%d ms
+                        approval -> last bundle record sent: p50=%d ms p99=%d ms max=%d ms
+                        """, organizations.size(), warmup, iterations,
+                percentile(answeredAfter, 0.50), percentile(answeredAfter, 0.99), answeredAfter.getLast(),
+                percentile(firstSent, 0.50), percentile(firstSent, 0.99), firstSent.getLast(),
+                percentile(lastSent, 0.50), percentile(lastSent, 0.99), lastSent.getLast());
+        System.out.println(result);
+        Path out = root.resolve("bench/bundle-propagation/target/results-central-only.txt");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, result);
     }
 
     /** Submits version {@code n} of the global benchmark policy as the author and approves it as the approver. */

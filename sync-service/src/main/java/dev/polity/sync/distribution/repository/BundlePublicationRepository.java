@@ -47,9 +47,25 @@ public class BundlePublicationRepository implements PanacheRepositoryBase<Bundle
         return chain;
     }
 
-    /** Removes the request if nobody asked again since {@code generation} was read. */
-    public Uni<Long> completed(String organizationId, long generation) {
-        return delete("organizationId = ?1 and generation = ?2", organizationId, generation);
+    /**
+     * Removes the requests in one statement, each only if nobody asked again since its
+     * {@code generation} was read. Meant for one publication batch (PostgreSQL binds at most 65535
+     * parameters).
+     */
+    public Uni<Integer> completed(List<QueuedPublication> publications) {
+        StringBuilder sql = new StringBuilder("delete from bundle_publications where (organization_id, generation) in (");
+        for (int i = 0; i < publications.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append("(?").append(2 * i + 1).append(", ?").append(2 * i + 2).append(')');
+        }
+        sql.append(')');
+        return getSession().flatMap(session -> {
+            var delete = session.createNativeQuery(sql.toString());
+            for (int i = 0; i < publications.size(); i++) {
+                delete.setParameter(2 * i + 1, publications.get(i).organizationId());
+                delete.setParameter(2 * i + 2, publications.get(i).generation());
+            }
+            return delete.executeUpdate();
+        });
     }
 
     public Uni<List<BundlePublicationEntity>> due(Instant now, int limit) {

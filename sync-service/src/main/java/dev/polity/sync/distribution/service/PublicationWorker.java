@@ -1,8 +1,11 @@
 package dev.polity.sync.distribution.service;
 
+import dev.polity.contracts.bundle.BundleManifest;
 import dev.polity.sync.bundle.service.BundleService;
+import dev.polity.sync.common.Outcome;
 import dev.polity.sync.distribution.repository.BundlePublicationEntity;
 import dev.polity.sync.distribution.repository.BundlePublicationRepository;
+import dev.polity.sync.distribution.repository.QueuedPublication;
 import dev.polity.sync.federation.service.EffectiveSettings;
 import dev.polity.sync.federation.service.FederationSettingsService;
 import io.micrometer.core.instrument.Counter;
@@ -32,17 +35,21 @@ import java.util.function.Supplier;
 /**
  * Publishes the bundles the outbox ({@code bundle_publications}) asks for: at once when a change
  * commits ({@link #kick()}), and every {@code polity.distribution.retry-check-interval} for due
- * retries. A failed publication is retried with exponential backoff ({@code retry_policy}); after
- * {@code max_retries} it is marked failed and shown in the federation status. One drain runs at a
- * time per instance, publishing up to eight organisations side by side; builds for one organisation
- * are serialised by its row lock across instances.
+ * retries. One drain runs at a time per instance. The due rows (up to 100) are published together
+ * in one transaction ({@link BundleService#publishQueued}); if that fails, each organisation is
+ * published in a transaction of its own, up to eight side by side, so that one organisation whose
+ * bundle cannot be built or sent does not hold up the others. A failed publication is retried with
+ * exponential backoff ({@code retry_policy}); after {@code max_retries} it is marked failed and
+ * shown in the federation status. Builds for one organisation are serialised by its row lock
+ * across instances.
  */
 @ApplicationScoped
 public class PublicationWorker {
 
     private static final Logger LOG = Logger.getLogger(PublicationWorker.class);
+    /** Due rows published together in one transaction; a change that affects more takes several rounds. */
     private static final int BATCH = 100;
-    /** Organisations published side by side: each locks only its own row. */
+    /** After a failed batch: organisations published side by side, each in its own transaction. */
     private static final int CONCURRENCY = 8;
 
     private final Vertx vertx;
@@ -117,13 +124,42 @@ public class PublicationWorker {
     private Uni<Void> drain() {
         return Panache.withSession(() -> settings.current()
                         .flatMap(current -> publications.due(Instant.now(), BATCH)
-                                .map(due -> new Work(current, due))))
-                .flatMap(work -> Multi.createFrom().iterable(work.due())
-                        .onItem().transformToUni(row -> onFreshContext(() -> publish(row, work.settings())))
-                        .merge(CONCURRENCY)
-                        .collect().asList()
-                        .replaceWith(work.due().size()))
+                                .map(due -> new Work(current, due.stream().map(Due::of).toList()))))
+                .flatMap(work -> publish(work.due(), work.settings()).replaceWith(work.due().size()))
                 .flatMap(count -> count >= BATCH ? drain() : Uni.createFrom().voidItem());
+    }
+
+    /**
+     * Publishes the due bundles in one transaction: one lock statement, a few queries, all Kafka
+     * sends in parallel, one commit. If that fails (one organisation's bundle cannot be built, a
+     * send failed, a lock timed out), publishes them one organisation per transaction, which
+     * publishes the others and records the failing ones for a retry.
+     */
+    private Uni<Void> publish(List<Due> due, EffectiveSettings current) {
+        if (due.size() <= 1) {
+            return publishEach(due, current);
+        }
+        return onFreshContext(() -> bundles.publishQueued(due.stream().map(Due::queued).toList()))
+                .invoke(outcomes -> {
+                    due.forEach(row -> published(row, outcomes.get(row.organizationId())));
+                    LOG.debugf("published the bundles of %d organisations in one transaction, %d of them new revisions",
+                            due.size(), outcomes.values().stream().filter(outcome -> outcome.created()).count());
+                })
+                .replaceWithVoid()
+                .onFailure().recoverWithUni(failure -> {
+                    LOG.warnf("publishing %d bundles in one transaction failed, publishing them one by one: %s",
+                            due.size(), message(failure));
+                    return publishEach(due, current);
+                });
+    }
+
+    /** One transaction per organisation, up to eight side by side: each locks only its own row. */
+    private Uni<Void> publishEach(List<Due> due, EffectiveSettings current) {
+        return Multi.createFrom().iterable(due)
+                .onItem().transformToUni(row -> onFreshContext(() -> publishOne(row, current)))
+                .merge(CONCURRENCY)
+                .collect().asList()
+                .replaceWithVoid();
     }
 
     /**
@@ -138,43 +174,61 @@ public class PublicationWorker {
         });
     }
 
-    private Uni<Void> publish(BundlePublicationEntity row, EffectiveSettings current) {
-        String organizationId = row.organizationId;
-        long generation = row.generation;
-        int attempts = row.attempts;
-        Instant requestedAt = row.requestedAt;
-        return bundles.publishQueued(organizationId, generation)
-                .invoke(outcome -> {
-                    if (outcome.created()) {
-                        notifier.published(organizationId);
-                        delay.record(Duration.between(requestedAt, Instant.now()));
-                    }
-                })
+    private Uni<Void> publishOne(Due row, EffectiveSettings current) {
+        return bundles.publishQueued(List.of(row.queued()))
+                .invoke(outcomes -> published(row, outcomes.get(row.organizationId())))
                 .replaceWithVoid()
-                .onFailure().recoverWithUni(failure -> {
-                    int attempt = attempts + 1;
-                    boolean exhausted = attempt > current.maxRetries();
-                    Instant next = Instant.now().plus(current.backoff(attempt)).truncatedTo(ChronoUnit.MILLIS);
-                    String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
-                    if (exhausted) {
-                        failures.increment();
-                        LOG.errorf("publishing the bundle of %s failed %d times, giving up until the next change: %s",
-                                organizationId, attempt, message);
-                    } else {
-                        retries.increment();
-                        LOG.warnf("publishing the bundle of %s failed (attempt %d), retrying at %s: %s",
-                                organizationId, attempt, next, message);
-                    }
-                    return Panache.withTransaction(() -> publications.recordFailure(organizationId, generation, attempt,
-                                    next, exhausted, message))
-                            .replaceWithVoid()
-                            .onFailure().recoverWithItem(e -> {
-                                LOG.warnf(e, "cannot record the failed publication of %s", organizationId);
-                                return null;
-                            });
+                .onFailure().recoverWithUni(failure -> recordFailure(row, current, failure));
+    }
+
+    /** After the publishing transaction committed. */
+    private void published(Due row, Outcome<BundleManifest> outcome) {
+        if (outcome != null && outcome.created()) {
+            notifier.published(row.organizationId());
+            delay.record(Duration.between(row.requestedAt(), Instant.now()));
+        }
+    }
+
+    private Uni<Void> recordFailure(Due row, EffectiveSettings current, Throwable failure) {
+        String organizationId = row.organizationId();
+        int attempt = row.attempts() + 1;
+        boolean exhausted = attempt > current.maxRetries();
+        Instant next = Instant.now().plus(current.backoff(attempt)).truncatedTo(ChronoUnit.MILLIS);
+        String message = message(failure);
+        if (exhausted) {
+            failures.increment();
+            LOG.errorf("publishing the bundle of %s failed %d times, giving up until the next change: %s",
+                    organizationId, attempt, message);
+        } else {
+            retries.increment();
+            LOG.warnf("publishing the bundle of %s failed (attempt %d), retrying at %s: %s",
+                    organizationId, attempt, next, message);
+        }
+        return Panache.withTransaction(() -> publications.recordFailure(organizationId, row.generation(), attempt,
+                        next, exhausted, message))
+                .replaceWithVoid()
+                .onFailure().recoverWithItem(e -> {
+                    LOG.warnf(e, "cannot record the failed publication of %s", organizationId);
+                    return null;
                 });
     }
 
-    private record Work(EffectiveSettings settings, List<BundlePublicationEntity> due) {
+    private static String message(Throwable failure) {
+        return failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+    }
+
+    private record Work(EffectiveSettings settings, List<Due> due) {
+    }
+
+    /** A due outbox row, copied out of the session that read it. */
+    private record Due(String organizationId, long generation, int attempts, Instant requestedAt) {
+
+        static Due of(BundlePublicationEntity row) {
+            return new Due(row.organizationId, row.generation, row.attempts, row.requestedAt);
+        }
+
+        QueuedPublication queued() {
+            return new QueuedPublication(organizationId, generation);
+        }
     }
 }

@@ -6,16 +6,20 @@ import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.Collection;
 import java.util.List;
 
 @ApplicationScoped
 public class PolicySubscriptionRepository implements PanacheRepository<PolicySubscriptionEntity> {
 
-    /** Subscriptions that reach an organisation: global ones, its region's, its own. */
-    public Uni<List<PolicySubscriptionEntity>> reaching(String organizationId, String region) {
-        return list("scopeLevel = 'global' or (scopeLevel = 'regional' and scopeKey = :region)"
-                        + " or (scopeLevel = 'organization' and scopeKey = :organization) order by policyId",
-                Parameters.with("region", region).and("organization", organizationId));
+    /**
+     * Subscriptions that reach at least one of the organisations: global ones, those of one of
+     * {@code regions} (the organisations' regions), those of one of the organisations.
+     */
+    public Uni<List<PolicySubscriptionEntity>> reachingAny(Collection<String> organizationIds, Collection<String> regions) {
+        return list("scopeLevel = 'global' or (scopeLevel = 'regional' and scopeKey in :regions)"
+                        + " or (scopeLevel = 'organization' and scopeKey in :organizations) order by policyId",
+                Parameters.with("regions", regions).and("organizations", organizationIds));
     }
 
     public Uni<List<PolicySubscriptionEntity>> ofPolicy(String policyId) {

@@ -6,6 +6,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
+import java.util.Collection;
 import java.util.List;
 
 @ApplicationScoped
@@ -21,6 +22,36 @@ public class OrganizationRepository implements PanacheRepositoryBase<Organizatio
      */
     public Uni<OrganizationEntity> findByIdLocked(String id) {
         return findById(id, LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    /**
+     * Loads the organisations and locks their rows until the transaction ends, in one statement and
+     * in id order: builders that lock overlapping sets of organisations take the locks in the same
+     * order, so they wait for each other instead of deadlocking. {@code for no key update} is the
+     * lock {@link #findByIdLocked} takes (Hibernate's PESSIMISTIC_WRITE on PostgreSQL): builds of one
+     * organisation run one at a time, while inserts that only reference the row (an outbox row, a
+     * bundle) are not blocked.
+     */
+    public Uni<List<OrganizationEntity>> lockAllOrderedById(Collection<String> ids) {
+        return getSession().flatMap(session -> session.createNativeQuery(
+                        "select * from organizations where id in (:ids) order by id for no key update",
+                        OrganizationEntity.class)
+                .setParameter("ids", ids)
+                .getResultList());
+    }
+
+    /** The organisations and all their ancestors (parent, the parent's parent, ...), in one query. */
+    public Uni<List<OrganizationEntity>> withAncestors(Collection<String> ids) {
+        // union (not union all) drops rows already found, so even a parent cycle ends the recursion.
+        return getSession().flatMap(session -> session.createNativeQuery("""
+                        with recursive tree as (
+                            select * from organizations where id in (:ids)
+                            union
+                            select parent.* from organizations parent join tree child on parent.id = child.parent_organization
+                        )
+                        select * from tree""", OrganizationEntity.class)
+                .setParameter("ids", ids)
+                .getResultList());
     }
 
     public Uni<List<String>> idsInRegion(String region) {

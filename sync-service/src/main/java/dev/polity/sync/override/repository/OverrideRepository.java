@@ -7,16 +7,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 
 @ApplicationScoped
 public class OverrideRepository implements PanacheRepositoryBase<OverrideEntity, UUID> {
 
-    /** Approved overrides of the organisation that have not expired at {@code now}. */
-    public Uni<List<OverrideEntity>> activeFor(String organizationId, Instant now) {
-        return list("organizationId = ?1 and status = ?2 and expiresAt > ?3 order by policyId, teamId",
-                organizationId, OverrideEntity.ACTIVE, now);
+    /** Approved overrides of the organisations that have not expired at {@code now}, by organisation, policy and team. */
+    public Uni<List<OverrideEntity>> activeForAny(Collection<String> organizationIds, Instant now) {
+        return list("organizationId in ?1 and status = ?2 and expiresAt > ?3 order by organizationId, policyId, teamId",
+                organizationIds, OverrideEntity.ACTIVE, now);
     }
 
     public Uni<List<OverrideEntity>> activeExpiredBy(Instant now) {

@@ -29,15 +29,22 @@ public class PolicyVersionRepository implements PanacheRepository<PolicyVersionE
     }
 
     /**
-     * The latest version of every policy that is global, regional in {@code region}, or scoped to
-     * one of {@code organizations} (organisation or team scope). A superset of what applies to one
-     * organisation: the bundle service narrows it down.
+     * The latest version of every policy that is global, regional in one of {@code regions}, scoped
+     * to one of {@code organizations} (organisation or team scope), or one of {@code subscribed}:
+     * everything the bundles of organisations in those regions, whose ids and ancestors' ids are
+     * {@code organizations}, can hold. A superset: the bundle service narrows it down per organisation.
      */
-    public Uni<List<PolicyVersionEntity>> listLatestCandidates(String region, Collection<String> organizations) {
+    public Uni<List<PolicyVersionEntity>> listLatestCandidates(Collection<String> regions, Collection<String> organizations,
+                                                               Collection<String> subscribed) {
+        Parameters parameters = Parameters.with("regions", regions).and("organizations", organizations);
+        String subscribedClause = "";
+        if (!subscribed.isEmpty()) {
+            subscribedClause = " or p.policyId in :subscribed";
+            parameters = parameters.and("subscribed", subscribed);
+        }
         return list(LATEST + " and (p.scopeLevel = 'global'"
-                        + " or (p.scopeLevel = 'regional' and p.scopeRegion = :region)"
-                        + " or p.scopeOrganization in :organizations) order by p.policyId",
-                Parameters.with("region", region).and("organizations", organizations));
+                + " or (p.scopeLevel = 'regional' and p.scopeRegion in :regions)"
+                + " or p.scopeOrganization in :organizations" + subscribedClause + ") order by p.policyId", parameters);
     }
 
     /** The latest version of each of {@code policyIds} that exists. */
