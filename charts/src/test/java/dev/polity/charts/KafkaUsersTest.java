@@ -23,7 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * deploy/kubernetes/kafka-users.yaml grants each client exactly what its application.properties uses: Read on the
  * topics of its incoming channels (and Read on their consumer group), Write on the topics of its outgoing channels
- * and dead-letter queues, Describe on every topic it touches, and nothing else (no Create, no cluster ACLs).
+ * and dead-letter queues, Describe on every topic it touches, and nothing else (no Create, no cluster ACLs). Beside
+ * the channels, every client reads the break-glass grant topic (service-support's GrantStore, in every service)
+ * and the gateway writes it.
  */
 class KafkaUsersTest {
 
@@ -51,8 +53,7 @@ class KafkaUsersTest {
         CENTRAL_USERS.forEach((user, service) -> {
             Set<String> expected = expected(service, null);
             if (service.equals("gateway")) {
-                // GrantStore's own producer and group-less consumer (assign), outside the channels.
-                expected.add("topic " + Topics.GATEWAY_BREAK_GLASS + " Read");
+                // GrantWriter's own producer, outside the channels.
                 expected.add("topic " + Topics.GATEWAY_BREAK_GLASS + " Write");
             }
             assertThat(granted(users.get(user))).as("ACLs of %s (%s)", user, service).isEqualTo(expected);
@@ -94,6 +95,8 @@ class KafkaUsersTest {
             }
         }
         Set<String> expected = new TreeSet<>();
+        // Every service's GrantStore: a group-less consumer (assign) outside the channels.
+        expected.add("topic " + Topics.GATEWAY_BREAK_GLASS + " Read");
         channels.forEach((channel, config) -> {
             if (!"smallrye-kafka".equals(config.get("connector"))) {
                 return;

@@ -117,7 +117,7 @@ class BreakGlassTest {
         String user = user();
         String token = tokenOf(user, "acme");
         String id = UUID.randomUUID().toString();
-        String topic = ConfigProvider.getConfig().getValue("polity.gateway.break-glass.topic", String.class);
+        String topic = ConfigProvider.getConfig().getValue("polity.break-glass.topic", String.class);
         String grant = """
                 {"id": "%s", "organization": "acme", "user": "%s", "role": "auditor", "reason": "written by another replica",
                  "granted_by": "acme-other-admin", "granted_at": "%s", "expires_at": "%s"}"""

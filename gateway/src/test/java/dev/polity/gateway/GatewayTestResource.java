@@ -97,7 +97,7 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
         config.put("polity.gateway.quotas.clients.quota-shared.per-hour", "3");
         config.put("polity.gateway.quotas.clients.quota-day.per-day", "2");
         config.put("polity.gateway.break-glass.sweep-interval", "PT0.3S");
-        config.put("polity.gateway.break-glass.topic", "polity.gateway.break-glass.test-" + UUID.randomUUID());
+        config.put("polity.break-glass.topic", "polity.gateway.break-glass.test-" + UUID.randomUUID());
         return config;
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.polity.contracts.events.CloudEvent;
 import dev.polity.support.events.CloudEventMessages;
 import dev.polity.support.problem.ProblemException;
+import dev.polity.support.security.breakglass.BreakGlassGrant;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;

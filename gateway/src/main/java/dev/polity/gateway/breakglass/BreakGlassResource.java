@@ -6,6 +6,8 @@ import dev.polity.support.problem.FieldError;
 import dev.polity.support.problem.Problem;
 import dev.polity.support.problem.ProblemException;
 import dev.polity.support.security.Caller;
+import dev.polity.support.security.breakglass.BreakGlassGrant;
+import dev.polity.support.security.breakglass.GrantStore;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -48,13 +50,16 @@ public class BreakGlassResource {
     private static final int MIN_REASON = 10;
 
     private final GrantStore store;
+    private final GrantWriter writer;
     private final BreakGlassAudit audit;
     private final Caller caller;
     private final PermissionTable permissions;
     private final GatewayConfig config;
 
-    public BreakGlassResource(GrantStore store, BreakGlassAudit audit, Caller caller, PermissionTable permissions, GatewayConfig config) {
+    public BreakGlassResource(GrantStore store, GrantWriter writer, BreakGlassAudit audit, Caller caller, PermissionTable permissions,
+                              GatewayConfig config) {
         this.store = store;
+        this.writer = writer;
         this.audit = audit;
         this.caller = caller;
         this.permissions = permissions;
@@ -88,7 +93,7 @@ public class BreakGlassResource {
         BreakGlassGrant grant = new BreakGlassGrant(UUID.randomUUID().toString(), caller.organization(), request.user().strip(),
                 request.role(), request.reason().strip(), caller.subject(), now, expiresAt);
         return audit.granted(grant)
-                .chain(() -> store.save(grant)
+                .chain(() -> writer.save(grant)
                         .onFailure().call(failure -> audit.ended(grant, "not-stored", caller.subject(), Instant.now())
                                 .onFailure().recoverWithNull())
                         .onFailure().transform(failure -> ProblemException.unavailable(
@@ -109,7 +114,7 @@ public class BreakGlassResource {
                 .orElseThrow(() -> ProblemException.notFound("no active break-glass grant " + id + " in organization '"
                         + caller.organization() + "'"));
         return audit.ended(grant, "revoked", caller.subject(), Instant.now())
-                .chain(() -> store.remove(grant.id()))
+                .chain(() -> writer.remove(grant.id()))
                 .map(done -> Response.noContent().build());
     }
 

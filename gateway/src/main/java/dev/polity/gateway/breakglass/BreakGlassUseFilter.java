@@ -1,5 +1,7 @@
 package dev.polity.gateway.breakglass;
 
+import dev.polity.support.security.breakglass.BreakGlassAugmentor;
+import dev.polity.support.security.breakglass.BreakGlassGrant;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.container.ContainerRequestContext;

@@ -1,6 +1,9 @@
 package dev.polity.gateway.breakglass;
 
 import dev.polity.gateway.config.GatewayConfig;
+import dev.polity.support.security.breakglass.BreakGlassAugmentor;
+import dev.polity.support.security.breakglass.BreakGlassGrant;
+import dev.polity.support.security.breakglass.GrantStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.core.Vertx;
@@ -23,14 +26,16 @@ public class GrantSweeper {
     private static final Logger LOG = Logger.getLogger(GrantSweeper.class);
 
     private final GrantStore store;
+    private final GrantWriter writer;
     private final BreakGlassAudit audit;
     private final Vertx vertx;
     private final GatewayConfig config;
     private final Set<String> ending = ConcurrentHashMap.newKeySet();
     private long timer = -1;
 
-    public GrantSweeper(GrantStore store, BreakGlassAudit audit, Vertx vertx, GatewayConfig config) {
+    public GrantSweeper(GrantStore store, GrantWriter writer, BreakGlassAudit audit, Vertx vertx, GatewayConfig config) {
         this.store = store;
+        this.writer = writer;
         this.audit = audit;
         this.vertx = vertx;
         this.config = config;
@@ -53,7 +58,7 @@ public class GrantSweeper {
                 continue;
             }
             audit.ended(grant, "expired", "gateway", grant.expiresAt())
-                    .chain(() -> store.remove(grant.id()))
+                    .chain(() -> writer.remove(grant.id()))
                     .subscribe().with(
                             done -> {
                                 ending.remove(grant.id());

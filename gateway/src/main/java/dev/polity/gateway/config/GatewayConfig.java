@@ -130,13 +130,6 @@ public interface GatewayConfig {
                 + "ml_lead,product_owner,security_reviewer,stakeholder")
         List<String> grantableRoles();
 
-        /**
-         * Compacted Kafka topic every gateway replica reads the active grants from (key: grant id, a tombstone
-         * ends a grant). Created with {@code cleanup.policy=compact} if missing.
-         */
-        @WithDefault("polity.gateway.break-glass")
-        String topic();
-
         /** How often each replica looks for grants that reached their expiry. */
         @WithDefault("PT1S")
         Duration sweepInterval();

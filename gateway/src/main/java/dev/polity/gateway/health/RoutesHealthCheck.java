@@ -1,8 +1,8 @@
 package dev.polity.gateway.health;
 
-import dev.polity.gateway.breakglass.GrantStore;
 import dev.polity.gateway.config.GatewayConfig;
 import dev.polity.gateway.routing.Forwarder;
+import dev.polity.support.security.breakglass.GrantStore;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;

@@ -1,10 +1,10 @@
 package dev.polity.gateway.security;
 
-import dev.polity.gateway.breakglass.BreakGlassAugmentor;
-import dev.polity.gateway.breakglass.BreakGlassGrant;
 import dev.polity.gateway.quota.QuotaCounter;
 import dev.polity.gateway.quota.QuotaFilter;
 import dev.polity.support.security.Caller;
+import dev.polity.support.security.breakglass.BreakGlassAugmentor;
+import dev.polity.support.security.breakglass.BreakGlassGrant;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.ws.rs.GET;

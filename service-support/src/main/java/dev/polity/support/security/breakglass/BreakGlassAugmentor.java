@@ -1,4 +1,4 @@
-package dev.polity.gateway.breakglass;
+package dev.polity.support.security.breakglass;
 
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -13,14 +13,17 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Adds the roles of the caller's active break-glass grants to its identity, for the gateway's own checks.
- * A grant applies to the user it names, in the organisation it was granted in, and only until its expiry:
- * checked on every request, so it ends by itself even before the sweeper records the end.
+ * Adds the roles of the caller's active break-glass grants to its identity, in every service, so that
+ * {@code @RolesAllowed} and {@link dev.polity.support.security.Caller} see them. Only the verified token
+ * says who the caller is: a grant applies to the user it names (the identity's principal name, as the
+ * gateway recorded it), in the organisation it was granted in (the token's organisation claim must be the
+ * grant's), and only until its expiry, checked on every request. The organisation itself never changes:
+ * a grant adds a role within the caller's own organisation, nothing more.
  */
 @ApplicationScoped
 public class BreakGlassAugmentor implements SecurityIdentityAugmentor {
 
-    /** Identity attribute holding the {@link BreakGlassGrant}s that applied to this request. */
+    /** Identity attribute holding the {@link BreakGlassGrant}s that applied to this request (the gateway audits each use). */
     public static final String GRANTS_ATTRIBUTE = "polity.break-glass.grants";
 
     private final GrantStore store;
@@ -41,6 +44,7 @@ public class BreakGlassAugmentor implements SecurityIdentityAugmentor {
         if (organization == null) {
             return Uni.createFrom().item(identity);
         }
+        // The same reading of the claim as Caller.organization().
         List<BreakGlassGrant> grants = store.activeFor(organization.toString().replace("\"", ""), identity.getPrincipal().getName(),
                 Instant.now());
         if (grants.isEmpty()) {
