@@ -12,6 +12,8 @@ public final class EventTypes {
     public static final String BUNDLE_ACTIVATED = "polity.bundle.activated";
     public static final String BUNDLE_REJECTED = "polity.bundle.rejected";
     public static final String ORGANIZATION_CHANGED = "polity.organization.changed";
+    /** Central authority: an organisation was removed from the federation (its membership record is tombstoned). */
+    public static final String ORGANIZATION_REMOVED = "polity.organization.removed";
     /** Registry: a model's description, domain, tags, access level or use flags changed. */
     public static final String MODEL_UPDATED = "polity.model.updated";
     /** Registry: a lifecycle transition was asked for and waits for its sign-offs. */

@@ -12,6 +12,7 @@ public final class KeyedRecordPublisher {
     private KeyedRecordPublisher() {
     }
 
+    /** @param value the record's value; null sends a tombstone */
     public static Uni<Void> send(MutinyEmitter<byte[]> emitter, String topic, String key, byte[] value) {
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(key)

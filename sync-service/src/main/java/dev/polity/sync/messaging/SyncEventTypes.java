@@ -5,7 +5,7 @@ import dev.polity.contracts.events.EventTypes;
 /**
  * CloudEvent types of the central authority's authoring steps, besides those in
  * {@link EventTypes} ({@code polity.policy.created}, {@code polity.policy.approved},
- * {@code polity.bundle.published}, {@code polity.organization.changed}).
+ * {@code polity.bundle.published}, {@code polity.organization.changed}, {@code polity.organization.removed}).
  */
 public final class SyncEventTypes {
 

@@ -58,14 +58,15 @@ class AuditEventQueryTest {
                 .body("items.id", contains(events.get(0).id(), events.get(1).id()));
         asAuditor().queryParam("organization", org).queryParam("type", "polity.model.registered")
                 .get("/api/v1/audit/events").then().statusCode(200)
-                .body("items.id", contains(events.get(0).id(), events.get(2).id()));
+                // Different subjects, different partitions: the log may hold them in either order.
+                .body("items.id", containsInAnyOrder(events.get(0).id(), events.get(2).id()));
         asAuditor().queryParam("organization", org).queryParam("actor", "carol")
                 .get("/api/v1/audit/events").then().statusCode(200)
                 .body("items.id", contains(events.get(3).id()));
         asAuditor().queryParam("organization", org)
                 .queryParam("from", "2025-02-01T00:00:00Z").queryParam("to", "2025-04-01T00:00:00Z")
                 .get("/api/v1/audit/events").then().statusCode(200)
-                .body("items.id", contains(events.get(1).id(), events.get(2).id()));
+                .body("items.id", containsInAnyOrder(events.get(1).id(), events.get(2).id()));
     }
 
     @Test

@@ -15,9 +15,13 @@ public class BundleRepository implements PanacheRepository<BundleEntity> {
     private static final String LATEST = "from BundleEntity b where b.revision = (select max(c.revision)"
             + " from BundleEntity c where c.organizationId = b.organizationId)";
 
-    /** The organisation's bundle with the highest revision, or null. */
+    /**
+     * The organisation's bundle with the highest revision, or null; also null when the organisation
+     * was removed from the federation (its bundles are kept for the audit trail, never served).
+     */
     public Uni<BundleEntity> findLatest(String organizationId) {
-        return find("organizationId", Sort.descending("revision"), organizationId).firstResult();
+        return find("organizationId = ?1 and exists (select 1 from OrganizationEntity o where o.id = ?1)",
+                Sort.descending("revision"), organizationId).firstResult();
     }
 
     public Uni<BundleEntity> findRevision(String organizationId, long revision) {

@@ -81,6 +81,11 @@ public class BundlePublicationRepository implements PanacheRepositoryBase<Bundle
                 attempts, nextAttemptAt, failed, shortError, organizationId, generation);
     }
 
+    /** Drops the organisation's outbox row (pending, retrying or failed); joins the caller's transaction. */
+    public Uni<Long> deleteOfOrganization(String organizationId) {
+        return delete("organizationId", organizationId);
+    }
+
     public Uni<List<BundlePublicationEntity>> everything() {
         return listAll(Sort.by("organizationId"));
     }

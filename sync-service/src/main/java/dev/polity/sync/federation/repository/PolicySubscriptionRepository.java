@@ -34,6 +34,11 @@ public class PolicySubscriptionRepository implements PanacheRepository<PolicySub
         return delete("source", PolicySubscriptionEntity.SOURCE_FEDERATION);
     }
 
+    /** Every subscription of the organisation itself (tier defaults and the federation file's organizational entries). */
+    public Uni<Long> deleteOfOrganization(String organizationId) {
+        return delete("scopeLevel = 'organization' and scopeKey = ?1", organizationId);
+    }
+
     public Uni<Long> deleteTierDefaults(String organizationId) {
         return delete("scopeLevel = 'organization' and scopeKey = ?1 and source = ?2", organizationId,
                 PolicySubscriptionEntity.SOURCE_TIER_DEFAULT);

@@ -25,6 +25,31 @@ public class OrganizationRepository implements PanacheRepositoryBase<Organizatio
     }
 
     /**
+     * Loads an organisation and locks its row for deletion ({@code for update}) until the transaction
+     * ends: it waits for bundle builds of the organisation in progress, and inserts that reference the
+     * row (an outbox row, an override, a policy submission's {@link #findByIdKeyShare}) wait for it.
+     */
+    public Uni<OrganizationEntity> findByIdForRemoval(String id) {
+        return getSession().flatMap(session -> session.createNativeQuery(
+                        "select * from organizations where id = :id for update", OrganizationEntity.class)
+                .setParameter("id", id)
+                .getResultList())
+                .map(found -> found.isEmpty() ? null : found.getFirst());
+    }
+
+    /**
+     * Loads an organisation and keeps it from being deleted until the transaction ends
+     * ({@code for key share}: does not wait for bundle builds, only for a removal).
+     */
+    public Uni<OrganizationEntity> findByIdKeyShare(String id) {
+        return getSession().flatMap(session -> session.createNativeQuery(
+                        "select * from organizations where id = :id for key share", OrganizationEntity.class)
+                .setParameter("id", id)
+                .getResultList())
+                .map(found -> found.isEmpty() ? null : found.getFirst());
+    }
+
+    /**
      * Loads the organisations and locks their rows until the transaction ends, in one statement and
      * in id order: builders that lock overlapping sets of organisations take the locks in the same
      * order, so they wait for each other instead of deadlocking. {@code for no key update} is the

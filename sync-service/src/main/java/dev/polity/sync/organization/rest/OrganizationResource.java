@@ -13,6 +13,7 @@ import dev.polity.sync.organization.service.Organization;
 import dev.polity.sync.organization.service.OrganizationService;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -106,6 +107,32 @@ public class OrganizationResource {
                     }
                 })
                 .map(outcome -> outcome.value());
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @RolesAllowed(Roles.PLATFORM_ADMIN)
+    @Operation(summary = "Remove an organisation from the federation",
+            description = "Refused (409) while other organisations name it as parent_organization or policies are "
+                    + "scoped to it or one of its teams (policies have no retired state, so any such policy blocks); "
+                    + "the detail names them. Otherwise, in one transaction: deletes the organisation, its overrides, "
+                    + "its pending bundle publication, its policy subscriptions and its nodes' status reports; publishes "
+                    + "a tombstone (null value) for its key on polity.federation.organizations and emits "
+                    + "polity.organization.removed, both acknowledged by Kafka before the commit. Its signed bundles and "
+                    + "the policy history are kept for the audit trail (its bundle is no longer served); it leaves the "
+                    + "federation status. The id can be created again (POST or a federation import). Role platform_admin.")
+    @APIResponse(responseCode = "204", description = "Removed")
+    @APIResponse(responseCode = "403", description = "Not a platform_admin",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such organisation",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "Child organisations or policies scoped to it exist; the detail names them",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "Kafka did not acknowledge; nothing was removed",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Response> delete(@Parameter(description = "Organisation id", example = "acme") @PathParam("id") String id) {
+        String actor = caller.subject();
+        return organizations.remove(id, actor).map(removed -> Response.noContent().build());
     }
 
     @GET

@@ -33,4 +33,12 @@ public class OrganizationPublisher {
         }
         return KeyedRecordPublisher.send(emitter, Topics.FEDERATION_ORGANIZATIONS, organization.id(), value);
     }
+
+    /**
+     * Publishes a tombstone (key: organisation id, value: null): the organisation left the federation,
+     * and compaction eventually drops its earlier records. Completes when Kafka has acknowledged it.
+     */
+    public Uni<Void> publishRemoval(String organizationId) {
+        return KeyedRecordPublisher.send(emitter, Topics.FEDERATION_ORGANIZATIONS, organizationId, null);
+    }
 }

@@ -10,9 +10,14 @@ import dev.polity.sync.config.FederationConfig;
 import dev.polity.sync.distribution.service.Republisher;
 import dev.polity.sync.federation.repository.PolicySubscriptionEntity;
 import dev.polity.sync.federation.repository.PolicySubscriptionRepository;
+import dev.polity.sync.distribution.repository.BundlePublicationRepository;
 import dev.polity.sync.messaging.AuditEventPublisher;
 import dev.polity.sync.organization.repository.OrganizationEntity;
 import dev.polity.sync.organization.repository.OrganizationRepository;
+import dev.polity.sync.override.repository.OverrideRepository;
+import dev.polity.sync.policy.repository.PolicyVersionEntity;
+import dev.polity.sync.policy.repository.PolicyVersionRepository;
+import dev.polity.sync.status.repository.NodeStatusRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -20,6 +25,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -40,16 +46,26 @@ public class OrganizationService {
     private final PolicySubscriptionRepository subscriptions;
     private final Republisher republisher;
     private final FederationConfig config;
+    private final PolicyVersionRepository policies;
+    private final OverrideRepository overrides;
+    private final BundlePublicationRepository publications;
+    private final NodeStatusRepository nodes;
 
     public OrganizationService(OrganizationRepository repository, OrganizationPublisher publisher,
                                AuditEventPublisher audit, PolicySubscriptionRepository subscriptions,
-                               Republisher republisher, FederationConfig config) {
+                               Republisher republisher, FederationConfig config, PolicyVersionRepository policies,
+                               OverrideRepository overrides, BundlePublicationRepository publications,
+                               NodeStatusRepository nodes) {
         this.repository = repository;
         this.publisher = publisher;
         this.audit = audit;
         this.subscriptions = subscriptions;
         this.republisher = republisher;
         this.config = config;
+        this.policies = policies;
+        this.overrides = overrides;
+        this.publications = publications;
+        this.nodes = nodes;
     }
 
     /**
@@ -129,6 +145,61 @@ public class OrganizationService {
                 .call(organization -> bundleChanges || tierChanges
                         ? republisher.forOrganizationTree(organization.id(), "organization changed")
                         : Uni.createFrom().voidItem());
+    }
+
+    /**
+     * Removes an organisation from the federation, in one transaction: its row, its overrides, its
+     * outbox row, its subscriptions and its nodes' reports are deleted; a tombstone for its key on
+     * {@code polity.federation.organizations} and a {@code polity.organization.removed} event are
+     * acknowledged before the commit. Its bundles and the policy history stay. The same id can be
+     * created again (POST or a federation import).
+     *
+     * @return the organisation as it was
+     * @throws ProblemException 404 when it does not exist; 409 while organisations name it as their
+     *                          parent or policies are scoped to it (policies cannot be retired)
+     */
+    @WithTransaction
+    public Uni<Organization> remove(String id, String actor) {
+        return repository.findByIdForRemoval(id)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("organization '" + id + "' does not exist"))
+                .call(existing -> requireRemovable(id))
+                .map(OrganizationService::toOrganization)
+                .call(ignored -> overrides.deleteOfOrganization(id))
+                .call(ignored -> publications.deleteOfOrganization(id))
+                .call(ignored -> subscriptions.deleteOfOrganization(id))
+                .call(ignored -> nodes.deleteOfOrganization(id))
+                .call(ignored -> repository.delete("id", id))
+                .call(ignored -> publisher.publishRemoval(id))
+                .call(organization -> audit.publish(EventTypes.ORGANIZATION_REMOVED, subject(id), id, actor,
+                        new OrganizationChanged("removed", organization)));
+    }
+
+    /** 409 naming every child organisation and every policy scoped to the organisation. */
+    private Uni<Void> requireRemovable(String id) {
+        return repository.childIds(id).flatMap(children -> policies.listLatestScopedTo(id).map(scoped -> {
+            List<String> reasons = new ArrayList<>();
+            if (!children.isEmpty()) {
+                reasons.add("organization" + (children.size() == 1 ? " '" : "s '") + String.join("', '", children)
+                        + "' name" + (children.size() == 1 ? "s" : "") + " it as parent_organization"
+                        + " (delete or re-parent " + (children.size() == 1 ? "it" : "them") + " first)");
+            }
+            if (!scoped.isEmpty()) {
+                reasons.add("polic" + (scoped.size() == 1 ? "y " : "ies ")
+                        + String.join(", ", scoped.stream().map(OrganizationService::describe).toList())
+                        + (scoped.size() == 1 ? " is" : " are") + " scoped to it; policies cannot be retired,"
+                        + " so an organisation is removable only while none is scoped to it or one of its teams");
+            }
+            if (!reasons.isEmpty()) {
+                throw ProblemException.conflict("organization '" + id + "' cannot be deleted: "
+                        + String.join("; ", reasons));
+            }
+            return null;
+        })).replaceWithVoid();
+    }
+
+    private static String describe(PolicyVersionEntity version) {
+        return "'" + version.policyId + "' (" + ("team".equals(version.scopeLevel)
+                ? "team " + version.scopeTeam : version.scopeLevel) + " scope, version " + version.version + ")";
     }
 
     @WithSession

@@ -28,6 +28,11 @@ public class OverrideRepository implements PanacheRepositoryBase<OverrideEntity,
         return list("status = ?1 and approvalExpiresAt <= ?2", OverrideEntity.PENDING, now);
     }
 
+    /** Every override of the organisation, whatever its status; joins the caller's transaction. */
+    public Uni<Long> deleteOfOrganization(String organizationId) {
+        return delete("organizationId", organizationId);
+    }
+
     public Uni<OverrideEntity> findLocked(UUID id) {
         return findById(id, LockModeType.PESSIMISTIC_WRITE);
     }

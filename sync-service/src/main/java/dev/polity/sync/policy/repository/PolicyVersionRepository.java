@@ -47,6 +47,15 @@ public class PolicyVersionRepository implements PanacheRepository<PolicyVersionE
                 + " or p.scopeOrganization in :organizations" + subscribedClause + ") order by p.policyId", parameters);
     }
 
+    /**
+     * The latest version of every policy scoped to the organisation (organisation scope, or team scope
+     * of one of its teams), ordered by policy id. Policies have no retired state: every latest version counts.
+     */
+    public Uni<List<PolicyVersionEntity>> listLatestScopedTo(String organizationId) {
+        return list(LATEST + " and p.scopeOrganization = :organization and p.scopeLevel in ('organization', 'team')"
+                + " order by p.policyId", Parameters.with("organization", organizationId));
+    }
+
     /** The latest version of each of {@code policyIds} that exists. */
     public Uni<List<PolicyVersionEntity>> listLatestOf(Collection<String> policyIds) {
         return list(LATEST + " and p.policyId in :ids order by p.policyId", Parameters.with("ids", policyIds));

@@ -374,7 +374,8 @@ public class PolicyService {
         if (scope.organization() == null) {
             return Uni.createFrom().voidItem();
         }
-        return organizations.findById(scope.organization()).flatMap(organization -> organization == null
+        // Key share: the organisation cannot be removed until this submission committed (or rolled back).
+        return organizations.findByIdKeyShare(scope.organization()).flatMap(organization -> organization == null
                 ? Uni.createFrom().failure(ProblemException.invalidField("scope.organization",
                         "organization '" + scope.organization() + "' does not exist"))
                 : Uni.createFrom().voidItem());

@@ -10,6 +10,11 @@ import java.util.List;
 @ApplicationScoped
 public class NodeStatusRepository implements PanacheRepositoryBase<NodeStatusEntity, String> {
 
+    /** The reports of the organisation's nodes; joins the caller's transaction. */
+    public Uni<Long> deleteOfOrganization(String organizationId) {
+        return delete("organizationId", organizationId);
+    }
+
     public Uni<List<NodeStatusEntity>> everything() {
         return listAll(Sort.by("organizationId").and("nodeId"));
     }

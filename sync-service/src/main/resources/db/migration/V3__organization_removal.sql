@@ -1,0 +1,18 @@
+-- Removing an organisation from the federation (DELETE /api/v1/organizations/{id}).
+--
+-- Its signed bundles stay, for the audit trail (which revision with which policies was signed and
+-- published when): the foreign key from bundles to organizations goes, so that the organisation's
+-- row can be deleted while its bundles remain. Bundles of an organisation that is not a member are
+-- never served (BundleRepository.findLatest); an organisation created again under the same id
+-- continues its revisions after the kept ones, so the (organization_id, revision) constraint holds.
+--
+-- Policy versions have no foreign key and stay as well (the removal is refused while policies are
+-- scoped to the organisation, so only history of other scopes can mention it).
+--
+-- What exists only for the organisation is deleted, in the removal's transaction, by the service
+-- (not by cascades, so that the removal names what it removed and nothing else can disappear by
+-- accident): its overrides (whatever their status; each step is in the audit trail already), its
+-- bundle_publications outbox row, its policy_subscriptions (scope_level 'organization',
+-- scope_key = its id; a federation import that lists it again recreates them) and the node_status
+-- reports of its nodes. Those foreign keys stay.
+alter table bundles drop constraint bundles_organization_id_fkey;
