@@ -2,6 +2,8 @@ package dev.polity.policy.engine;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
+import java.util.Locale;
+
 /** The outcome of one policy, and (approved, conditional, denied only) of a whole decision. */
 public enum Outcome {
     APPROVED, CONDITIONAL, DENIED,
@@ -10,8 +12,11 @@ public enum Outcome {
     /** The policy's match guard was false, or it is scoped to another team. */
     NOT_APPLICABLE;
 
+    /** Lower-case, computed once: every decision serialises these dozens of times. */
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     @JsonValue
     public String wireName() {
-        return name().toLowerCase();
+        return wireName;
     }
 }

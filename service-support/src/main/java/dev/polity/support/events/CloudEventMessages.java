@@ -22,6 +22,6 @@ public final class CloudEventMessages {
                 .withKey(event.subject() != null ? event.subject() : event.id())
                 .withHeaders(headers)
                 .build();
-        return Message.of(event.data(), Metadata.of(metadata));
+        return Message.of(event.dataWithoutCopy(), Metadata.of(metadata)); // the serializer only reads it
     }
 }
