@@ -6,6 +6,7 @@ import dev.polity.contracts.json.Json;
 import dev.polity.contracts.policy.PolicyDocument;
 import dev.polity.contracts.policy.PolicyRule;
 import dev.polity.contracts.policy.StandardLibrary;
+import dev.polity.policy.library.LibraryFixtures;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -205,7 +206,7 @@ class StandardLibraryDifferentialTest {
                     for (Map<String, Object> c : (List<Map<String, Object>>) fixture.getOrDefault(kind, List.of())) {
                         Map<String, Object> patch = (Map<String, Object>) c.getOrDefault("request", Map.of());
                         cases.add(new Request("fixture " + policy.id() + " / " + c.get("name"),
-                                CelValues.fromJsonObject(merge(deepCopy(example), patch))));
+                                CelValues.fromJsonObject(LibraryFixtures.merge(deepCopy(example), patch))));
                     }
                 }
             } catch (IOException e) {
@@ -215,20 +216,6 @@ class StandardLibraryDifferentialTest {
         return cases;
     }
 
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> merge(Map<String, Object> base, Map<String, Object> patch) {
-        Map<String, Object> merged = new LinkedHashMap<>(base);
-        patch.forEach((key, value) -> {
-            if (value == null) {
-                merged.remove(key);
-            } else if (value instanceof Map<?, ?> patchMap && merged.get(key) instanceof Map<?, ?> baseMap) {
-                merged.put(key, merge((Map<String, Object>) baseMap, (Map<String, Object>) patchMap));
-            } else {
-                merged.put(key, value);
-            }
-        });
-        return merged;
-    }
 
     /**
      * Every field and list element of {@code root}, at every level, removed, and replaced by each of

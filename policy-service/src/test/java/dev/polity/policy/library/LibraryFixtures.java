@@ -33,7 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * key), written in the shape CEL sees ({@code model}, {@code deployment}, {@code now},
  * {@code organization_region}, ...).
  */
-final class LibraryFixtures {
+public final class LibraryFixtures {
 
     /** The evaluation time the node would pass as {@code request.now}. */
     static final String NOW = "2026-03-01T12:00:00Z";
@@ -113,8 +113,9 @@ final class LibraryFixtures {
         return CelValues.fromJsonObject(merge(exampleRequest(), patch));
     }
 
+    /** Applies a JSON merge patch (RFC 7386: null removes, objects merge, anything else replaces). */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> merge(Map<String, Object> base, Map<String, Object> patch) {
+    public static Map<String, Object> merge(Map<String, Object> base, Map<String, Object> patch) {
         Map<String, Object> merged = new LinkedHashMap<>(base);
         patch.forEach((key, value) -> {
             if (value == null) {
