@@ -6,7 +6,6 @@ import dev.cel.common.ast.CelExpr;
 import dev.cel.common.ast.CelReference;
 import dev.cel.common.types.CelKind;
 import dev.polity.policy.engine.CelOperations.Ordering;
-import dev.polity.policy.engine.ClosureNodes.And;
 import dev.polity.policy.engine.ClosureNodes.AppendToAccumulator;
 import dev.polity.policy.engine.ClosureNodes.BinaryCall;
 import dev.polity.policy.engine.ClosureNodes.BinaryFunction;
@@ -16,11 +15,11 @@ import dev.polity.policy.engine.ClosureNodes.Constant;
 import dev.polity.policy.engine.ClosureNodes.InStringConstants;
 import dev.polity.policy.engine.ClosureNodes.ListLiteral;
 import dev.polity.policy.engine.ClosureNodes.LocalVariable;
+import dev.polity.policy.engine.ClosureNodes.Logical;
 import dev.polity.policy.engine.ClosureNodes.MapLiteral;
 import dev.polity.policy.engine.ClosureNodes.Node;
 import dev.polity.policy.engine.ClosureNodes.Not;
 import dev.polity.policy.engine.ClosureNodes.NotStrictlyFalse;
-import dev.polity.policy.engine.ClosureNodes.Or;
 import dev.polity.policy.engine.ClosureNodes.ParamsVariable;
 import dev.polity.policy.engine.ClosureNodes.Presence;
 import dev.polity.policy.engine.ClosureNodes.RequestVariable;
@@ -271,12 +270,12 @@ final class ClosureCompiler {
         switch (function) {
             case "_&&_" -> {
                 requireOverloads(function, overloadIds, Set.of("logical_and"), arguments, 2);
-                return new And(compile(arguments.get(0), scope), position(arguments.get(0)),
+                return Logical.and(compile(arguments.get(0), scope), position(arguments.get(0)),
                         compile(arguments.get(1), scope), position(arguments.get(1)));
             }
             case "_||_" -> {
                 requireOverloads(function, overloadIds, Set.of("logical_or"), arguments, 2);
-                return new Or(compile(arguments.get(0), scope), position(arguments.get(0)),
+                return Logical.or(compile(arguments.get(0), scope), position(arguments.get(0)),
                         compile(arguments.get(1), scope), position(arguments.get(1)));
             }
             case "_?_:_" -> {

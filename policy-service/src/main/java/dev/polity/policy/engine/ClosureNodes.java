@@ -195,46 +195,22 @@ final class ClosureNodes {
     // ---------------------------------------------------------------- logic
 
     /**
-     * {@code a && b}: false if either side is false, even when the other is an error; otherwise
-     * the first error. A side that is neither a bool nor an error is an error that this operator
-     * does not absorb ({@code dyn(1) && false} is an error in cel-java, {@code error && false} is
-     * false): it is thrown outside the try, so it escapes this node like any other error.
+     * {@code a && b} (deciding value false) and {@code a || b} (deciding value true): the deciding
+     * value if either side has it, even when the other side is an error; otherwise the first error;
+     * otherwise the other value. A side that is neither a bool nor an error is an error that the
+     * operator does not absorb ({@code dyn(1) && false} is an error in cel-java, {@code error && false}
+     * is false): it is thrown outside the try, so it escapes this node like any other error.
      */
-    record And(Node left, int leftPosition, Node right, int rightPosition) implements Node {
-        @Override
-        public Object eval(Frame frame) {
-            Object leftValue = null;
-            EvaluationError leftError = null;
-            try {
-                leftValue = left.eval(frame);
-            } catch (EvaluationError e) {
-                leftError = e;
-            }
-            if (leftError == null && !asBoolean(leftValue, leftPosition)) {
-                return Boolean.FALSE;
-            }
-            Object rightValue = null;
-            EvaluationError rightError = null;
-            try {
-                rightValue = right.eval(frame);
-            } catch (EvaluationError e) {
-                rightError = e;
-            }
-            if (rightError == null && !asBoolean(rightValue, rightPosition)) {
-                return Boolean.FALSE;
-            }
-            if (leftError != null) {
-                throw leftError;
-            }
-            if (rightError != null) {
-                throw rightError;
-            }
-            return Boolean.TRUE;
-        }
-    }
+    record Logical(boolean decidingValue, Node left, int leftPosition, Node right, int rightPosition) implements Node {
 
-    /** {@code a || b}: true if either side is true, even when the other is an error; otherwise the first error. */
-    record Or(Node left, int leftPosition, Node right, int rightPosition) implements Node {
+        static Logical and(Node left, int leftPosition, Node right, int rightPosition) {
+            return new Logical(false, left, leftPosition, right, rightPosition);
+        }
+
+        static Logical or(Node left, int leftPosition, Node right, int rightPosition) {
+            return new Logical(true, left, leftPosition, right, rightPosition);
+        }
+
         @Override
         public Object eval(Frame frame) {
             Object leftValue = null;
@@ -244,8 +220,8 @@ final class ClosureNodes {
             } catch (EvaluationError e) {
                 leftError = e;
             }
-            if (leftError == null && asBoolean(leftValue, leftPosition)) {
-                return Boolean.TRUE;
+            if (leftError == null && asBoolean(leftValue, leftPosition) == decidingValue) {
+                return decidingValue;
             }
             Object rightValue = null;
             EvaluationError rightError = null;
@@ -254,8 +230,8 @@ final class ClosureNodes {
             } catch (EvaluationError e) {
                 rightError = e;
             }
-            if (rightError == null && asBoolean(rightValue, rightPosition)) {
-                return Boolean.TRUE;
+            if (rightError == null && asBoolean(rightValue, rightPosition) == decidingValue) {
+                return decidingValue;
             }
             if (leftError != null) {
                 throw leftError;
@@ -263,7 +239,7 @@ final class ClosureNodes {
             if (rightError != null) {
                 throw rightError;
             }
-            return Boolean.FALSE;
+            return !decidingValue;
         }
     }
 

@@ -370,6 +370,14 @@ public final class BundlePropagationBench {
         return response.body();
     }
 
+    /** Assigns every partition of the topic to the consumer (no group) and rewinds it to the start. */
+    private static void readFromTheBeginning(KafkaConsumer<String, String> consumer, String topic) {
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(info -> new TopicPartition(topic, info.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+    }
+
     /** Follows polity.policy.status: each organisation's node's latest active revision and activation time. */
     private static final class StatusReader extends Thread implements AutoCloseable {
 
@@ -385,10 +393,7 @@ public final class BundlePropagationBench {
             properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
             this.consumer = new KafkaConsumer<>(properties, new StringDeserializer(), new StringDeserializer());
             this.latest = latest;
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.POLICY_STATUS, Duration.ofSeconds(30)).stream()
-                    .map(info -> new TopicPartition(Topics.POLICY_STATUS, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            readFromTheBeginning(consumer, Topics.POLICY_STATUS);
         }
 
         @Override
@@ -437,10 +442,7 @@ public final class BundlePropagationBench {
             properties.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(8 * 1024 * 1024));
             this.consumer = new KafkaConsumer<>(properties, new StringDeserializer(), new StringDeserializer());
             this.publishedAt = publishedAt;
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.POLICY_BUNDLES, Duration.ofSeconds(30)).stream()
-                    .map(info -> new TopicPartition(Topics.POLICY_BUNDLES, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            readFromTheBeginning(consumer, Topics.POLICY_BUNDLES);
         }
 
         @Override
