@@ -8,11 +8,13 @@ import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 import static dev.polity.gateway.GatewayTestResource.token;
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -44,6 +46,47 @@ class GatewayResourceTest {
         String expired = GatewayTestResource.oidc.issueToken("late", Map.of("org_id", "acme", "roles", List.of("ml_engineer")),
                 Duration.ofMinutes(-5));
         given().auth().oauth2(expired).get("/api/v1/models/acme/churn").then().statusCode(401);
+    }
+
+    /**
+     * A verified token is cached (polity.security.verified-token-cache): the second call with it is a cache hit,
+     * its roles are still checked on every call, the cache lets go of it at its exp, and it stops working when
+     * verification itself refuses it (exp plus quarkus.oidc.token.lifespan-grace, 10 s here).
+     */
+    @Test
+    void aVerifiedTokenIsReusedUntilItsExpiryAndNoLonger() throws Exception {
+        Instant issued = Instant.now();
+        String shortLived = GatewayTestResource.oidc.issueToken("brief-" + System.nanoTime(),
+                Map.of("org_id", "acme", "roles", List.of("business_analyst"), "team_id", "growth"), Duration.ofSeconds(2));
+        Instant exp = Instant.ofEpochSecond(issued.plusSeconds(2).getEpochSecond());
+        double hitsBefore = metric("polity_verified_token_cache_hits_total");
+        given().auth().oauth2(shortLived).get("/api/v1/me").then().statusCode(200).body("organization", equalTo("acme"));
+        given().auth().oauth2(shortLived).get("/api/v1/me").then().statusCode(200).body("organization", equalTo("acme"));
+        assertThat(metric("polity_verified_token_cache_hits_total")).isGreaterThan(hitsBefore);
+        // The cached identity is a business analyst: still no platform administration.
+        given().auth().oauth2(shortLived).get("/api/v1/break-glass/grants").then().statusCode(403);
+        given().auth().oauth2(shortLived).get("/api/v1/break-glass/grants").then().statusCode(403);
+
+        sleepUntil(exp.plusMillis(300));
+        double missesAfterExp = metric("polity_verified_token_cache_misses_total");
+        given().auth().oauth2(shortLived).get("/api/v1/me").then().statusCode(200); // within the lifespan grace
+        assertThat(metric("polity_verified_token_cache_misses_total")).as("verified in full again after exp").isGreaterThan(missesAfterExp);
+
+        sleepUntil(exp.plusSeconds(11));
+        given().auth().oauth2(shortLived).get("/api/v1/me").then().statusCode(401);
+    }
+
+    private static void sleepUntil(Instant moment) throws InterruptedException {
+        long millis = Duration.between(Instant.now(), moment).toMillis();
+        if (millis > 0) {
+            Thread.sleep(millis);
+        }
+    }
+
+    private static double metric(String name) {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 
     @Test

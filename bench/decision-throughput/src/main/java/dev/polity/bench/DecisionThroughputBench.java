@@ -17,6 +17,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,6 +106,7 @@ public final class DecisionThroughputBench {
             // Warm both JVMs up before measuring: the JIT makes the first seconds unrepresentative.
             wrk(script, "http://127.0.0.1:" + nodePort + "/api/v1/decisions", threads, connections, "10s", false);
             wrk(script, "http://127.0.0.1:" + gatewayPort + "/api/v1/decisions", threads, connections, "10s", false);
+            sampleResponse(root, "http://127.0.0.1:" + nodePort + "/api/v1/decisions", token);
             System.out.println("\n=== straight to the policy node ===");
             wrk(script, "http://127.0.0.1:" + nodePort + "/api/v1/decisions", threads, connections, duration, true);
             System.out.println("\n=== through the gateway ===");
@@ -177,6 +181,16 @@ public final class DecisionThroughputBench {
         if (print) {
             System.out.println(output);
         }
+    }
+
+    /** One decision, printed by size and kept in results/ so the shape of what is measured is on record. */
+    private static void sampleResponse(Path root, String url, String token) throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+                        .POST(HttpRequest.BodyPublishers.ofString(requestBody())).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        System.out.printf("sample decision: HTTP %d, %d bytes (results/sample-response.json)%n", response.statusCode(), response.body().length);
+        Files.write(root.resolve("bench/decision-throughput/results/sample-response.json"), response.body());
     }
 
     private static void publish(String bootstrapServers, SignedBundle bundle) throws Exception {

@@ -4,6 +4,13 @@ import dev.polity.contracts.Topics;
 import dev.polity.contracts.bundle.Bundles;
 import dev.polity.contracts.bundle.SignedBundle;
 import dev.polity.contracts.crypto.Ed25519;
+import dev.polity.contracts.crypto.Hashes;
+import dev.polity.policy.decision.rest.DecisionResponse;
+import dev.polity.policy.decision.service.DecisionJsonWriter;
+import dev.polity.policy.decision.service.DecisionJsonWriterTest;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import dev.polity.contracts.policy.PolicyDocument;
 import dev.polity.contracts.policy.PolicyDocuments;
 import dev.polity.devstack.DevstackTestResource;
@@ -53,6 +60,20 @@ import static org.hamcrest.Matchers.notNullValue;
 @QuarkusTestResource(SigningKeysTestResource.class)
 @QuarkusTestResource(OidcTestResource.class)
 class DecisionResourceTest {
+
+    @Inject
+    ObjectMapper objectMapper;
+    @Inject
+    DecisionJsonWriter decisionJson;
+
+    /** The hand-written JSON writer against databind with the application's own ObjectMapper configuration. */
+    @Test
+    void decisionJsonIsWhatDatabindWrites() throws Exception {
+        for (DecisionResponse sample : DecisionJsonWriterTest.samples()) {
+            assertThat(new String(decisionJson.response(sample), StandardCharsets.UTF_8))
+                    .isEqualTo(objectMapper.writeValueAsString(sample));
+        }
+    }
 
     private static String token(String role) {
         return TestTokens.of(ORG, role);
@@ -167,9 +188,11 @@ class DecisionResourceTest {
     @Test
     void recordsEveryDecisionAsACloudEventOnTheAuditTopic() throws Exception {
         publishValidBundle();
-        String decisionId = asPipeline().body(decisionRequest("{\"contains_pii\": false}"))
+        Response answer = asPipeline().body(decisionRequest("{\"contains_pii\": false}"))
                 .post("/api/v1/decisions")
-                .then().statusCode(200).extract().path("decision_id");
+                .then().statusCode(200).extract().response();
+        String decisionId = answer.path("decision_id");
+        byte[] answerBytes = answer.asByteArray();
 
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
@@ -193,6 +216,11 @@ class DecisionResourceTest {
             assertThat(found.key()).isEqualTo("model/acme/churn");
             String data = new String(found.value(), StandardCharsets.UTF_8);
             assertThat(data).contains("\"decision\":\"approved\"").contains("\"request_digest\":");
+            // The record commits to the exact bytes the caller received, and the JSON writer agrees with databind.
+            var record = objectMapper.readTree(found.value());
+            assertThat(record.path("response_sha256").asText()).isEqualTo(Hashes.sha256Hex(answerBytes));
+            assertThat(record.path("decision").path("decision_id").asText()).isEqualTo(decisionId);
+            assertThat(objectMapper.readTree(answerBytes).path("policy_evaluations")).isNotEmpty();
             // The request's metadata may describe personal data: only its digest is logged.
             assertThat(data).doesNotContain("training_data");
             assertThat(new String(found.headers().lastHeader("ce_polityactor").value(), StandardCharsets.UTF_8)).isNotBlank();

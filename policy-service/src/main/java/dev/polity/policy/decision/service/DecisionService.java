@@ -1,6 +1,5 @@
 package dev.polity.policy.decision.service;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.polity.contracts.events.CloudEvent;
 import dev.polity.contracts.events.EventTypes;
@@ -28,9 +27,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,9 +44,6 @@ import java.util.UUID;
 public class DecisionService {
 
     private static final Logger LOG = Logger.getLogger(DecisionService.class);
-    private static final byte[] AUDIT_DECISION_FIELD = "{\"decision\":".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] AUDIT_DIGEST_FIELD = ",\"request_digest\":".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] AUDIT_VERSION_FIELD = ",\"model_version\":".getBytes(StandardCharsets.UTF_8);
 
     private final NodeConfig config;
     private final ActiveBundle activeBundle;
@@ -60,12 +53,14 @@ public class DecisionService {
     private final DecisionAuditLog auditLog;
     private final DecisionCounters counters;
     private final ObjectMapper json;
+    private final DecisionJsonWriter decisionJson;
     private final Timer evaluationTimer;
     private final MeterRegistry meters;
 
     public DecisionService(NodeConfig config, ActiveBundle activeBundle, PolicyEvaluator evaluator, BundleCompiler compiler,
                            BundleActivator activator,
-                           DecisionAuditLog auditLog, DecisionCounters counters, ObjectMapper json, MeterRegistry meters) {
+                           DecisionAuditLog auditLog, DecisionCounters counters, ObjectMapper json, DecisionJsonWriter decisionJson,
+                           MeterRegistry meters) {
         this.config = config;
         this.activeBundle = activeBundle;
         this.evaluator = evaluator;
@@ -74,6 +69,7 @@ public class DecisionService {
         this.auditLog = auditLog;
         this.counters = counters;
         this.json = json;
+        this.decisionJson = decisionJson;
         this.meters = meters;
         this.evaluationTimer = Timer.builder("polity_node_evaluation_seconds")
                 .description("Time to evaluate one request against the active bundle")
@@ -84,9 +80,7 @@ public class DecisionService {
     /**
      * Decides and records a request.
      *
-     * @return the decision and its JSON, serialised once: the same bytes go to the caller and, inside
-     *         the audit event, to the audit log (a full decision is tens of kilobytes, rule by rule, and
-     *         serialising it twice was a fifth of a decision's CPU time)
+     * @return the decision and its JSON, serialised once; the audit record commits to these exact bytes
      */
     public Uni<RecordedDecision> decide(DecisionRequest request, String actor) {
         validate(request);
@@ -109,13 +103,7 @@ public class DecisionService {
                 evaluation.warnings(), List.of("decision recorded in the audit log as " + EventTypes.DECISION_MADE),
                 evaluation.bundleRevision(), evaluation.bundleDigest(), config.effectiveNodeId(), evaluatedAt,
                 Duration.ofNanos(elapsedNanos), elapsedNanos / 1_000, evaluatedAt.plus(config.decisionTtl()));
-        byte[] responseJson;
-        try {
-            responseJson = json.writeValueAsBytes(response);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a decision could not be serialised", e);
-        }
-        RecordedDecision recorded = new RecordedDecision(response, responseJson);
+        RecordedDecision recorded = new RecordedDecision(response, decisionJson.response(response));
         return audit(request, recorded, actor).replaceWith(recorded);
     }
 
@@ -126,18 +114,16 @@ public class DecisionService {
     /**
      * The audit record carries the decision and a digest of the request, not the request itself:
      * model metadata may describe personal data, and the digest is enough to prove which input
-     * was decided.
+     * was decided. It carries the SHA-256 of the answer's bytes, so the caller's copy can be shown
+     * to be the one recorded, and leaves out the passing rules, which the bundle revision fixes
+     * ({@link DecisionJsonWriter#auditRecord}).
      */
     private Uni<Void> audit(DecisionRequest request, RecordedDecision decision, String actor) {
         DecisionResponse response = decision.response();
-        byte[] payload;
-        try {
-            payload = auditPayload(decision.json(),
-                    Hashes.sha256Hex(CanonicalJson.canonicalize(json.valueToTree(request))),
-                    request.modelMetadata().get("version"));
-        } catch (IOException e) {
-            return Uni.createFrom().failure(e);
-        }
+        Object modelVersion = request.modelMetadata().get("version");
+        byte[] payload = decisionJson.auditRecord(response, Hashes.sha256Hex(decision.json()),
+                Hashes.sha256Hex(CanonicalJson.canonicalize(json.valueToTree(request))),
+                modelVersion == null ? null : modelVersion.toString());
         Map<String, String> extensions = new LinkedHashMap<>();
         extensions.put(CloudEvent.EXTENSION_ORGANIZATION, request.organizationId());
         extensions.put(CloudEvent.EXTENSION_ACTOR, actor);
@@ -148,24 +134,6 @@ public class DecisionService {
                     LOG.errorf("decision %s could not be audited: %s", response.decisionId(), failure.getMessage());
                     return ProblemException.unavailable("the decision could not be recorded in the audit log; retry later");
                 });
-    }
-
-    /**
-     * {@code {"decision": <the response JSON as is>, "request_digest": "...", "model_version": "..."}},
-     * written around the already serialised response instead of serialising it a second time.
-     */
-    private byte[] auditPayload(byte[] responseJson, String requestDigest, Object modelVersion) throws IOException {
-        ByteArrayOutputStream payload = new ByteArrayOutputStream(responseJson.length + 160);
-        payload.write(AUDIT_DECISION_FIELD);
-        payload.write(responseJson);
-        payload.write(AUDIT_DIGEST_FIELD);
-        payload.write(json.writeValueAsBytes(requestDigest));
-        if (modelVersion != null) {
-            payload.write(AUDIT_VERSION_FIELD);
-            payload.write(json.writeValueAsBytes(modelVersion.toString()));
-        }
-        payload.write('}');
-        return payload.toByteArray();
     }
 
     /**
