@@ -105,14 +105,49 @@ class GatewayResourceTest {
 
     @Test
     void sendsDecisionsToTheCallersNodeWithItsOrganizationAndTeam() {
+        double servedBefore = metric("polity_gateway_decision_route_requests_total");
         given().auth().oauth2(acmeScientist()).contentType(ContentType.JSON)
                 .body("{\"model_id\": \"acme/churn\", \"model_metadata\": {}}")
                 .post("/api/v1/decisions")
                 .then().statusCode(201)
+                .header("X-Content-Type-Options", "nosniff")
                 .body("uri", equalTo("/api/v1/decisions"))
                 .body("authorization_forwarded", equalTo(true))
                 .body("body.organization_id", equalTo("acme"))
                 .body("body.team_id", equalTo("growth"));
+        assertThat(metric("polity_gateway_decision_route_requests_total")).as("served by the plain Vert.x decision route")
+                .isGreaterThan(servedBefore);
+    }
+
+    @Test
+    void forwardsADecisionRequestThatNamesOrganizationAndTeamByteForByte() {
+        String body = "{\"model_id\": \"acme/churn\",   \"organization_id\": \"acme\", \"team_id\": \"other-team\", \"model_metadata\": {\"a\": [1, {\"organization_id\": \"globex\"}]}}";
+        given().auth().oauth2(acmeScientist()).contentType(ContentType.JSON).body(body)
+                .post("/api/v1/decisions")
+                .then().statusCode(201)
+                .body("body.team_id", equalTo("other-team"))
+                .body("body.model_metadata.a[1].organization_id", equalTo("globex"));
+    }
+
+    @Test
+    void refusesMalformedDecisionRequests() {
+        given().auth().oauth2(acmeScientist()).contentType(ContentType.JSON).body("{\"model_id\": ")
+                .post("/api/v1/decisions")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("body"));
+        given().auth().oauth2(acmeScientist()).contentType(ContentType.JSON).body("[1, 2]")
+                .post("/api/v1/decisions")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].problem", equalTo("must be a JSON object"));
+    }
+
+    @Test
+    void refusesDecisionsToRolesThatMayNotAsk() {
+        given().auth().oauth2(token("acme", "business_analyst")).contentType(ContentType.JSON)
+                .body("{\"model_id\": \"acme/churn\", \"model_metadata\": {}}")
+                .post("/api/v1/decisions")
+                .then().statusCode(403).contentType("application/problem+json")
+                .body("type", equalTo("urn:polity:problem:role-missing"));
     }
 
     @Test

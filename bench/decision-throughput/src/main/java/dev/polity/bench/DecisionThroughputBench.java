@@ -41,7 +41,7 @@ import java.util.stream.Stream;
  * node, then through the gateway, same request, same concurrency, same duration.
  *
  * <p>Arguments (system properties): {@code connections} (32), {@code duration} (30s),
- * {@code threads} (2), {@code policies} (directory of policy YAML files; default the standard
+ * {@code threads} (2), {@code warmup} (30s, for each of the two JVMs), {@code policies} (directory of policy YAML files; default the standard
  * library if present, else deploy/local/policies).
  */
 public final class DecisionThroughputBench {
@@ -53,6 +53,8 @@ public final class DecisionThroughputBench {
         String connections = System.getProperty("connections", "32");
         String duration = System.getProperty("duration", "30s");
         String threads = System.getProperty("threads", "2");
+        // 30 s each: with 10 s the node's JIT was still compiling during the direct run on 2 cores.
+        String warmup = System.getProperty("warmup", "30s");
         Path policies = Path.of(System.getProperty("policies", defaultPolicies(root).toString()));
         Path work = Files.createTempDirectory("polity-bench", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         List<AutoCloseable> started = new ArrayList<>();
@@ -104,8 +106,8 @@ public final class DecisionThroughputBench {
                     threads, connections, duration, Runtime.getRuntime().availableProcessors());
 
             // Warm both JVMs up before measuring: the JIT makes the first seconds unrepresentative.
-            wrk(script, "http://127.0.0.1:" + nodePort + "/api/v1/decisions", threads, connections, "10s", false);
-            wrk(script, "http://127.0.0.1:" + gatewayPort + "/api/v1/decisions", threads, connections, "10s", false);
+            wrk(script, "http://127.0.0.1:" + nodePort + "/api/v1/decisions", threads, connections, warmup, false);
+            wrk(script, "http://127.0.0.1:" + gatewayPort + "/api/v1/decisions", threads, connections, warmup, false);
             sampleResponse(root, "http://127.0.0.1:" + nodePort + "/api/v1/decisions", token);
             System.out.println("\n=== straight to the policy node ===");
             wrk(script, "http://127.0.0.1:" + nodePort + "/api/v1/decisions", threads, connections, duration, true);

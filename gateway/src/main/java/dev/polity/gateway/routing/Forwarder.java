@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 
 /**
  * Calls the services and relays their answers. The caller's bearer token goes along, so services can
@@ -49,7 +50,7 @@ public class Forwarder {
 
     private static final Logger LOG = Logger.getLogger(Forwarder.class);
     /** Request headers passed on to services. */
-    private static final List<String> FORWARDED_REQUEST_HEADERS =
+    static final List<String> FORWARDED_REQUEST_HEADERS =
             List.of("Authorization", "Content-Type", "Accept", "If-None-Match", "If-Match", "X-Request-Id");
     /** Response headers relayed to the caller; Location is rewritten to the gateway's own path. */
     private static final Set<String> RELAYED_RESPONSE_HEADERS = Set.of("content-type", "etag", "location", "retry-after", "x-request-id",
@@ -184,16 +185,21 @@ public class Forwarder {
 
     static Response toResponse(ServiceAnswer answer) {
         Response.ResponseBuilder relayed = Response.status(answer.status());
-        for (Map.Entry<String, String> entry : answer.headers()) {
-            String name = entry.getKey().toLowerCase();
-            if (RELAYED_RESPONSE_HEADERS.contains(name)) {
-                relayed.header(entry.getKey(), name.equals("location") ? pathOnly(entry.getValue()) : entry.getValue());
-            }
-        }
+        relayHeaders(answer, relayed::header);
         if (answer.body().length > 0) {
             relayed.entity(answer.body());
         }
         return relayed.build();
+    }
+
+    /** The answer's headers a caller may see, Location rewritten to the gateway's path. */
+    static void relayHeaders(ServiceAnswer answer, BiConsumer<String, String> relayed) {
+        for (Map.Entry<String, String> entry : answer.headers()) {
+            String name = entry.getKey().toLowerCase();
+            if (RELAYED_RESPONSE_HEADERS.contains(name)) {
+                relayed.accept(entry.getKey(), name.equals("location") ? pathOnly(entry.getValue()) : entry.getValue());
+            }
+        }
     }
 
     /** Services answer with their own absolute URLs; callers must only ever see the gateway's. */

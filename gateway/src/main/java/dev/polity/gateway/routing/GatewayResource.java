@@ -2,7 +2,6 @@ package dev.polity.gateway.routing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.polity.contracts.policy.PolicyDocument;
 import dev.polity.contracts.policy.PolicyDocuments;
 import dev.polity.contracts.policy.ScopeLevel;
@@ -61,8 +60,11 @@ public class GatewayResource {
     private final Caller caller;
     private final ObjectMapper json;
     private final PermissionTable permissions;
+    private final DecisionBinding binding;
 
-    public GatewayResource(Forwarder forwarder, GatewayConfig config, Caller caller, ObjectMapper json, PermissionTable permissions) {
+    public GatewayResource(Forwarder forwarder, GatewayConfig config, Caller caller, ObjectMapper json, PermissionTable permissions,
+                           DecisionBinding binding) {
+        this.binding = binding;
         this.forwarder = forwarder;
         this.config = config;
         this.caller = caller;
@@ -79,7 +81,7 @@ public class GatewayResource {
         RoutedRequest request = RoutedRequest.of("POST", uri, headers, body);
         permissions.authorize("POST", request.path(), caller);
         String organization = caller.organization();
-        RoutedRequest bound = request.withBody(bindToCaller(body, organization));
+        RoutedRequest bound = request.withBody(binding.bind(body, organization, caller.team()));
         return forwardToNode(organization, bound);
     }
 
@@ -254,29 +256,6 @@ public class GatewayResource {
             }
         }
         return new RoutedRequest(request.method(), parts[0] + "?" + query, request.headers(), request.body());
-    }
-
-    /** Fills in or checks the organisation (and team) of a decision request against the token. */
-    private byte[] bindToCaller(byte[] body, String organization) {
-        JsonNode parsed = readJson(body);
-        if (!(parsed instanceof ObjectNode request)) {
-            throw ProblemException.invalidField("body", "must be a JSON object");
-        }
-        boolean completed = false;
-        JsonNode asked = request.get("organization_id");
-        if (asked == null || asked.isNull()) {
-            request.put("organization_id", organization);
-            completed = true;
-        } else if (!asked.asText().equals(organization)) {
-            throw new ProblemException(403, "tenant-mismatch", "Forbidden",
-                    "this token acts for '" + organization + "', not '" + asked.asText() + "'", List.of());
-        }
-        if (!request.hasNonNull("team_id") && caller.team() != null) {
-            request.put("team_id", caller.team());
-            completed = true;
-        }
-        // A pipeline that names its organisation and team (the usual case) is forwarded byte for byte.
-        return completed ? writeJson(request) : body;
     }
 
     private JsonNode readJson(byte[] body) {

@@ -1,0 +1,209 @@
+package dev.polity.gateway.routing;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.polity.gateway.breakglass.BreakGlassAudit;
+import dev.polity.gateway.config.GatewayConfig;
+import dev.polity.gateway.http.RetryLaterException;
+import dev.polity.gateway.quota.QuotaCounter;
+import dev.polity.gateway.quota.QuotaFilter;
+import dev.polity.gateway.security.PermissionTable;
+import dev.polity.support.problem.Problem;
+import dev.polity.support.problem.ProblemException;
+import dev.polity.support.security.Caller;
+import dev.polity.support.security.breakglass.BreakGlassAugmentor;
+import dev.polity.support.security.breakglass.BreakGlassGrant;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.security.identity.IdentityProviderManager;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.vertx.http.runtime.RouteConstants;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * {@code POST /api/v1/decisions} on a plain Vert.x route, ahead of Quarkus REST
+ * ({@code polity.gateway.decision-fast-path}). Pipelines call it more than anything else, and it only
+ * relays: check the caller, bind the request to the caller's organisation, pass it to that
+ * organisation's policy node, relay the answer. Quarkus REST's per-request machinery (resource
+ * dispatch, request scope, context propagation, filters, body readers and writers, a response
+ * object around a copied body) cost more CPU than the relaying itself.
+ *
+ * <p>Nothing is skipped: the token is verified by the same HTTP security layer before this route
+ * runs (an invalid token never gets here; none is a 401 here), and the same pieces as on the Quarkus
+ * REST path decide: {@link PermissionTable} (role and tenant), {@link QuotaCounter} (429 with
+ * {@code Retry-After}), {@link BreakGlassAudit} (every use of a grant audited before the call, 503 if
+ * it cannot be), {@link DecisionBinding}, and {@link Forwarder} with the node's circuit breaker and
+ * timeouts. Errors are the same {@code application/problem+json} answers. Security headers, CORS
+ * and the body-size limit are applied by the HTTP layer to every route, this one included.
+ * {@code GatewayResource#decide} documents the endpoint in OpenAPI and serves it when this is off.
+ */
+@ApplicationScoped
+public class DecisionRoute {
+
+    static final String PATH = "/api/v1/decisions";
+    private static final Logger LOG = Logger.getLogger(DecisionRoute.class);
+
+    private final GatewayConfig config;
+    private final Forwarder forwarder;
+    private final PermissionTable permissions;
+    private final DecisionBinding binding;
+    private final QuotaCounter quotas;
+    private final BreakGlassAudit breakGlass;
+    private final IdentityProviderManager identities;
+    private final ObjectMapper json;
+    private final String organizationClaim;
+    private final String teamClaim;
+    private final Counter relayed;
+
+    public DecisionRoute(GatewayConfig config, Forwarder forwarder, PermissionTable permissions, DecisionBinding binding,
+                         QuotaCounter quotas, BreakGlassAudit breakGlass, IdentityProviderManager identities, ObjectMapper json,
+                         MeterRegistry meters,
+                         @ConfigProperty(name = "polity.security.organization-claim", defaultValue = "org_id") String organizationClaim,
+                         @ConfigProperty(name = "polity.security.team-claim", defaultValue = "team_id") String teamClaim) {
+        this.config = config;
+        this.forwarder = forwarder;
+        this.permissions = permissions;
+        this.binding = binding;
+        this.quotas = quotas;
+        this.breakGlass = breakGlass;
+        this.identities = identities;
+        this.json = json;
+        this.organizationClaim = organizationClaim;
+        this.teamClaim = teamClaim;
+        this.relayed = Counter.builder("polity_gateway_decision_route_requests_total")
+                .description("Decision requests served by the gateway's plain Vert.x decision route")
+                .register(meters);
+    }
+
+    void register(@Observes Router router) {
+        if (config.decisionFastPath()) {
+            // Before Quarkus REST's handler (ROUTE_ORDER_DEFAULT and later), after the HTTP security filters.
+            router.post(PATH).order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT).handler(this::decide);
+        }
+    }
+
+    private void decide(RoutingContext context) {
+        relayed.increment();
+        HttpServerRequest request = context.request();
+        // Ask for the body first: its chunks may already be arriving while the identity is resolved
+        // (unless a body handler installed for every route has read it already).
+        Uni<Buffer> body = context.body() != null && context.body().available()
+                ? Uni.createFrom().item(context.body().buffer() == null ? Buffer.buffer() : context.body().buffer())
+                : Uni.createFrom().completionStage(readBody(request));
+        QuarkusHttpUser.getSecurityIdentity(context, identities)
+                .chain(identity -> admit(identity, request))
+                .chain(caller -> body.map(received -> new Admitted(caller, received)))
+                .chain(admitted -> relay(admitted, request))
+                .subscribe().with(answer -> respond(context, answer), failure -> fail(context, failure));
+    }
+
+    /** The whole body; the HTTP layer pauses a request until a route asks for it. */
+    private static CompletionStage<Buffer> readBody(HttpServerRequest request) {
+        CompletionStage<Buffer> body = request.body().toCompletionStage();
+        request.resume();
+        return body;
+    }
+
+    /** Who may ask: a token (else 401), a role and organisation the permission table allows, quota left, grants audited. */
+    private Uni<Caller> admit(SecurityIdentity identity, HttpServerRequest request) {
+        if (identity == null || identity.isAnonymous()) {
+            return Uni.createFrom().failure(new ProblemException(401, "unauthenticated", "Unauthorized",
+                    "a valid bearer token is required", List.of()));
+        }
+        Caller caller = new Caller(identity, organizationClaim, teamClaim);
+        permissions.authorize("POST", PATH, caller);
+        if (quotas.enabled()) {
+            String client = QuotaFilter.clientOf(identity);
+            QuotaCounter.Verdict verdict = quotas.count(client);
+            if (!verdict.allowed()) {
+                long limit = verdict.exceeded().equals("day") ? verdict.dayLimit() : verdict.hourLimit();
+                return Uni.createFrom().failure(new RetryLaterException(429, "quota-exceeded", "Too many requests", "client '"
+                        + client + "' used its quota of " + limit + " requests per " + verdict.exceeded()
+                        + "; retry after the Retry-After seconds", verdict.retryAfter()));
+            }
+        }
+        List<BreakGlassGrant> grants = identity.getAttribute(BreakGlassAugmentor.GRANTS_ATTRIBUTE);
+        Uni<Void> audited = Uni.createFrom().voidItem();
+        if (grants != null) {
+            String path = request.path();
+            for (BreakGlassGrant grant : grants) {
+                audited = audited.chain(() -> breakGlass.used(grant, "POST", path));
+            }
+        }
+        return audited.replaceWith(caller);
+    }
+
+    private Uni<ServiceAnswer> relay(Admitted admitted, HttpServerRequest request) {
+        String organization = admitted.caller().organization();
+        String nodeUrl = config.policyNodes().get(organization);
+        if (nodeUrl == null) {
+            throw ProblemException.unavailable("no policy node is configured for organization '" + organization + "'");
+        }
+        byte[] bound = binding.bind(admitted.body().getBytes(), organization, admitted.caller().team());
+        Map<String, String> headers = new HashMap<>();
+        for (String name : Forwarder.FORWARDED_REQUEST_HEADERS) {
+            String value = request.getHeader(name);
+            if (value != null) {
+                headers.put(name, value);
+            }
+        }
+        String query = request.query();
+        return forwarder.call("policy node of " + organization, nodeUrl, "POST", query == null ? PATH : PATH + "?" + query,
+                headers, bound);
+    }
+
+    private static void respond(RoutingContext context, ServiceAnswer answer) {
+        HttpServerResponse response = context.response();
+        response.setStatusCode(answer.status());
+        Forwarder.relayHeaders(answer, response::putHeader);
+        response.end(Buffer.buffer(answer.body()));
+    }
+
+    private void fail(RoutingContext context, Throwable failure) {
+        ProblemException problem;
+        if (failure instanceof ProblemException known) {
+            problem = known;
+        } else {
+            String errorId = UUID.randomUUID().toString();
+            LOG.errorf(failure, "decision request failed unexpectedly (error id %s)", errorId);
+            problem = new ProblemException(500, "internal", "Internal error",
+                    "an unexpected error occurred; quote error id " + errorId + " to support", List.of());
+        }
+        HttpServerResponse response = context.response();
+        if (response.ended()) {
+            return;
+        }
+        response.setStatusCode(problem.status()).putHeader("Content-Type", Problem.MEDIA_TYPE);
+        if (problem instanceof RetryLaterException retryLater && retryLater.retryAfter() != null) {
+            response.putHeader("Retry-After", String.valueOf(Math.max(1, (retryLater.retryAfter().toMillis() + 999) / 1000)));
+        }
+        if (problem.status() == 401) {
+            response.putHeader("WWW-Authenticate", "Bearer");
+        }
+        try {
+            response.end(Buffer.buffer(json.writeValueAsBytes(new Problem("urn:polity:problem:" + problem.slug(), problem.title(),
+                    problem.status(), problem.getMessage(), PATH, problem.errors()))));
+        } catch (JsonProcessingException e) {
+            response.end();
+        }
+    }
+
+    private record Admitted(Caller caller, Buffer body) {
+    }
+}
