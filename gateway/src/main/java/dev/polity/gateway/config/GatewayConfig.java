@@ -56,8 +56,8 @@ public interface GatewayConfig {
     /**
      * Serve {@code POST /api/v1/decisions}, the call pipelines make most, on a plain Vert.x route instead of
      * through Quarkus REST: the same checks (token, role, tenant, quota, break-glass audit), the same circuit
-     * breaker and the same answers, at about half the gateway's CPU per decision. Off: Quarkus REST serves it
-     * like every other path.
+     * breaker and the same answers, for less CPU per decision (0.70 ms to 0.39 ms in bench/decision-throughput).
+     * Off: Quarkus REST serves it like every other path.
      */
     @WithDefault("true")
     boolean decisionFastPath();

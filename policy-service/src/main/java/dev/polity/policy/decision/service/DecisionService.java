@@ -55,7 +55,6 @@ public class DecisionService {
     private final ObjectMapper json;
     private final DecisionJsonWriter decisionJson;
     private final Timer evaluationTimer;
-    private final MeterRegistry meters;
 
     public DecisionService(NodeConfig config, ActiveBundle activeBundle, PolicyEvaluator evaluator, BundleCompiler compiler,
                            BundleActivator activator,
@@ -70,7 +69,6 @@ public class DecisionService {
         this.counters = counters;
         this.json = json;
         this.decisionJson = decisionJson;
-        this.meters = meters;
         this.evaluationTimer = Timer.builder("polity_node_evaluation_seconds")
                 .description("Time to evaluate one request against the active bundle")
                 .publishPercentiles(0.5, 0.99)
@@ -94,7 +92,6 @@ public class DecisionService {
         Evaluation evaluation = evaluator.evaluate(bundle, variables, request.teamId());
         long elapsedNanos = System.nanoTime() - started;
         evaluationTimer.record(Duration.ofNanos(elapsedNanos));
-        meters.counter("polity_node_decisions_total", "decision", evaluation.decision().wireName()).increment();
         counters.count(evaluation.decision());
 
         DecisionResponse response = new DecisionResponse(
