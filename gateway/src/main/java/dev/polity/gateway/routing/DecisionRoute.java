@@ -20,6 +20,8 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.smallrye.mutiny.Uni;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -34,7 +36,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
 
 /**
  * {@code POST /api/v1/decisions} on a plain Vert.x route, ahead of Quarkus REST
@@ -101,30 +102,53 @@ public class DecisionRoute {
     private void decide(RoutingContext context) {
         relayed.increment();
         HttpServerRequest request = context.request();
-        // Ask for the body first: its chunks may already be arriving while the identity is resolved
-        // (unless a body handler installed for every route has read it already).
-        Uni<Buffer> body = context.body() != null && context.body().available()
-                ? Uni.createFrom().item(context.body().buffer() == null ? Buffer.buffer() : context.body().buffer())
-                : Uni.createFrom().completionStage(readBody(request));
-        QuarkusHttpUser.getSecurityIdentity(context, identities)
-                .chain(identity -> admit(identity, request))
-                .chain(caller -> body.map(received -> new Admitted(caller, received)))
-                .chain(admitted -> relay(admitted, request))
-                .subscribe().with(answer -> respond(context, answer), failure -> fail(context, failure));
+        // Ask for the body first: its chunks may already be arriving (unless a body handler installed
+        // for every route has read it already). Plain Vert.x futures up to the call itself: Mutiny's
+        // context propagation, which this route does not need, wrapped every step.
+        Future<Buffer> body;
+        if (context.body() != null && context.body().available()) {
+            body = Future.succeededFuture(context.body().buffer() == null ? Buffer.buffer() : context.body().buffer());
+        } else {
+            body = request.body();
+            request.resume(); // the HTTP layer pauses a request until a route asks for its body
+        }
+        if (context.user() instanceof QuarkusHttpUser user) {
+            // Proactive authentication (the default) has verified the token before any route runs.
+            decide(context, request, body, user.getSecurityIdentity());
+        } else {
+            QuarkusHttpUser.getSecurityIdentity(context, identities).subscribe()
+                    .with(identity -> decide(context, request, body, identity), failure -> fail(context, failure));
+        }
     }
 
-    /** The whole body; the HTTP layer pauses a request until a route asks for it. */
-    private static CompletionStage<Buffer> readBody(HttpServerRequest request) {
-        CompletionStage<Buffer> body = request.body().toCompletionStage();
-        request.resume();
-        return body;
+    private void decide(RoutingContext context, HttpServerRequest request, Future<Buffer> body, SecurityIdentity identity) {
+        Caller caller;
+        try {
+            caller = admit(identity);
+        } catch (RuntimeException e) {
+            fail(context, e);
+            return;
+        }
+        List<BreakGlassGrant> grants = identity.getAttribute(BreakGlassAugmentor.GRANTS_ATTRIBUTE);
+        body.onComplete(received -> {
+            if (received.failed()) {
+                fail(context, received.cause());
+                return;
+            }
+            try {
+                auditGrants(grants, request.path())
+                        .chain(() -> relay(caller, received.result(), request))
+                        .subscribe().with(answer -> respond(context, answer), failure -> fail(context, failure));
+            } catch (RuntimeException e) {
+                fail(context, e);
+            }
+        });
     }
 
-    /** Who may ask: a token (else 401), a role and organisation the permission table allows, quota left, grants audited. */
-    private Uni<Caller> admit(SecurityIdentity identity, HttpServerRequest request) {
+    /** Who may ask: a token (else 401), a role and organisation the permission table allows, quota left. */
+    private Caller admit(SecurityIdentity identity) {
         if (identity == null || identity.isAnonymous()) {
-            return Uni.createFrom().failure(new ProblemException(401, "unauthenticated", "Unauthorized",
-                    "a valid bearer token is required", List.of()));
+            throw new ProblemException(401, "unauthenticated", "Unauthorized", "a valid bearer token is required", List.of());
         }
         Caller caller = new Caller(identity, organizationClaim, teamClaim);
         permissions.authorize("POST", PATH, caller);
@@ -133,29 +157,32 @@ public class DecisionRoute {
             QuotaCounter.Verdict verdict = quotas.count(client);
             if (!verdict.allowed()) {
                 long limit = verdict.exceeded().equals("day") ? verdict.dayLimit() : verdict.hourLimit();
-                return Uni.createFrom().failure(new RetryLaterException(429, "quota-exceeded", "Too many requests", "client '"
-                        + client + "' used its quota of " + limit + " requests per " + verdict.exceeded()
-                        + "; retry after the Retry-After seconds", verdict.retryAfter()));
+                throw new RetryLaterException(429, "quota-exceeded", "Too many requests", "client '" + client
+                        + "' used its quota of " + limit + " requests per " + verdict.exceeded()
+                        + "; retry after the Retry-After seconds", verdict.retryAfter());
             }
         }
-        List<BreakGlassGrant> grants = identity.getAttribute(BreakGlassAugmentor.GRANTS_ATTRIBUTE);
+        return caller;
+    }
+
+    /** Every use of a break-glass grant is audited before the call is made (503 if it cannot be). */
+    private Uni<Void> auditGrants(List<BreakGlassGrant> grants, String path) {
         Uni<Void> audited = Uni.createFrom().voidItem();
         if (grants != null) {
-            String path = request.path();
             for (BreakGlassGrant grant : grants) {
                 audited = audited.chain(() -> breakGlass.used(grant, "POST", path));
             }
         }
-        return audited.replaceWith(caller);
+        return audited;
     }
 
-    private Uni<ServiceAnswer> relay(Admitted admitted, HttpServerRequest request) {
-        String organization = admitted.caller().organization();
+    private Uni<ServiceAnswer> relay(Caller caller, Buffer body, HttpServerRequest request) {
+        String organization = caller.organization();
         String nodeUrl = config.policyNodes().get(organization);
         if (nodeUrl == null) {
             throw ProblemException.unavailable("no policy node is configured for organization '" + organization + "'");
         }
-        byte[] bound = binding.bind(admitted.body().getBytes(), organization, admitted.caller().team());
+        byte[] bound = binding.bind(body.getBytes(), organization, caller.team());
         Map<String, String> headers = new HashMap<>();
         for (String name : Forwarder.FORWARDED_REQUEST_HEADERS) {
             String value = request.getHeader(name);
@@ -172,7 +199,7 @@ public class DecisionRoute {
         HttpServerResponse response = context.response();
         response.setStatusCode(answer.status());
         Forwarder.relayHeaders(answer, response::putHeader);
-        response.end(Buffer.buffer(answer.body()));
+        response.end(Buffer.buffer(Unpooled.wrappedBuffer(answer.body()))); // wrapped, not copied
     }
 
     private void fail(RoutingContext context, Throwable failure) {
@@ -202,8 +229,5 @@ public class DecisionRoute {
         } catch (JsonProcessingException e) {
             response.end();
         }
-    }
-
-    private record Admitted(Caller caller, Buffer body) {
     }
 }

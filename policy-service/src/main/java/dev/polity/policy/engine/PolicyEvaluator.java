@@ -56,7 +56,7 @@ public final class PolicyEvaluator {
     PolicyEvaluation evaluate(CompiledPolicy policy, Map<String, Object> request, String teamId) {
         PolicyDocument document = policy.document();
         if (document.scope().level() == ScopeLevel.TEAM && !document.scope().team().equals(teamId)) {
-            return notApplicable(document, "scoped to team '" + document.scope().team() + "'");
+            return policy.constants().notApplicableByTeam();
         }
         Map<String, Object> params = policy.params();
         if (policy.match() != null) {
@@ -67,7 +67,7 @@ public final class PolicyEvaluator {
                 matched = Boolean.TRUE; // fail closed: if we cannot tell, the policy applies
             }
             if (Boolean.FALSE.equals(matched)) {
-                return notApplicable(document, "match guard is false");
+                return policy.constants().notApplicableByMatch();
             }
         }
         List<RuleResult> results = new ArrayList<>(policy.rules().size());
@@ -80,8 +80,7 @@ public final class PolicyEvaluator {
             }
         }
         if (failures.isEmpty()) {
-            return new PolicyEvaluation(document.id(), document.displayName(), document.version(), document.type(),
-                    document.enforcement(), Outcome.APPROVED, "all rules passed", List.of(), Map.of(), List.copyOf(results));
+            return policy.constants().allPassed();
         }
         String reason = String.join("; ", failures);
         return switch (document.enforcement()) {
@@ -142,10 +141,5 @@ public final class PolicyEvaluator {
             return a || b;
         }
         return current;
-    }
-
-    private static PolicyEvaluation notApplicable(PolicyDocument document, String reason) {
-        return new PolicyEvaluation(document.id(), document.displayName(), document.version(), document.type(),
-                document.enforcement(), Outcome.NOT_APPLICABLE, reason, List.of(), Map.of(), List.of());
     }
 }

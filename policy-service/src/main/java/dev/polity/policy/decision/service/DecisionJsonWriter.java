@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.polity.policy.decision.rest.DecisionResponse;
+import dev.polity.policy.engine.CompiledPolicy;
 import dev.polity.policy.engine.Outcome;
 import dev.polity.policy.engine.PolicyEvaluation;
 import dev.polity.policy.engine.RuleResult;
@@ -13,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -85,9 +87,19 @@ public class DecisionJsonWriter {
 
     /** The answer the caller receives. */
     public byte[] response(DecisionResponse response) {
+        return response(response, List.of());
+    }
+
+    /**
+     * The answer the caller receives.
+     *
+     * @param policies the compiled policies the decision was evaluated with, in the order of its policy
+     *                 evaluations: the JSON of their constant evaluations is reused rather than written again
+     */
+    public byte[] response(DecisionResponse response, List<CompiledPolicy> policies) {
         ByteArrayBuilder out = new ByteArrayBuilder(24 * 1024);
         try (JsonGenerator generator = json.getFactory().createGenerator(out)) {
-            writeDecision(generator, response, false);
+            writeDecision(generator, response, policies, false);
         } catch (IOException e) {
             throw new UncheckedIOException("a decision could not be serialised", e);
         }
@@ -99,12 +111,13 @@ public class DecisionJsonWriter {
      * {@code {"decision": <the decision without passing rules>, "response_sha256": <SHA-256 of the
      * answer's bytes>, "request_digest": <SHA-256 of the canonical request>, "model_version": ...}}.
      */
-    public byte[] auditRecord(DecisionResponse response, String responseSha256, String requestDigest, String modelVersion) {
+    public byte[] auditRecord(DecisionResponse response, List<CompiledPolicy> policies, String responseSha256,
+                              String requestDigest, String modelVersion) {
         ByteArrayBuilder out = new ByteArrayBuilder(8 * 1024);
         try (JsonGenerator generator = json.getFactory().createGenerator(out)) {
             generator.writeStartObject();
             generator.writeFieldName(DECISION);
-            writeDecision(generator, response, true);
+            writeDecision(generator, response, policies, true);
             generator.writeFieldName(RESPONSE_SHA256);
             generator.writeString(responseSha256);
             generator.writeFieldName(REQUEST_DIGEST);
@@ -120,7 +133,8 @@ public class DecisionJsonWriter {
         return out.toByteArray();
     }
 
-    private void writeDecision(JsonGenerator generator, DecisionResponse response, boolean auditRecord) throws IOException {
+    private void writeDecision(JsonGenerator generator, DecisionResponse response, List<CompiledPolicy> policies,
+                               boolean auditRecord) throws IOException {
         generator.writeStartObject();
         generator.writeFieldName(DECISION_ID);
         generator.writeString(response.decisionId());
@@ -134,8 +148,13 @@ public class DecisionJsonWriter {
         generator.writeString(response.modelId());
         generator.writeFieldName(POLICY_EVALUATIONS);
         generator.writeStartArray();
-        for (PolicyEvaluation evaluation : response.policyEvaluations()) {
-            if (auditRecord) {
+        List<PolicyEvaluation> evaluations = response.policyEvaluations();
+        for (int i = 0; i < evaluations.size(); i++) {
+            PolicyEvaluation evaluation = evaluations.get(i);
+            Rendered constant = i < policies.size() ? policies.get(i).constants().renderIfConstant(evaluation, this::render) : null;
+            if (constant != null) {
+                generator.writeRawValue(auditRecord ? constant.auditRecord() : constant.response());
+            } else if (auditRecord) {
                 writeAuditedPolicy(generator, evaluation);
             } else {
                 writePolicy(generator, evaluation);
@@ -239,6 +258,29 @@ public class DecisionJsonWriter {
             generator.writeEndArray();
         }
         generator.writeEndObject();
+    }
+
+    /** Both JSON forms of a constant policy evaluation, encoded once. */
+    private record Rendered(SerializedString response, SerializedString auditRecord) {
+    }
+
+    private Rendered render(PolicyEvaluation evaluation) {
+        return new Rendered(renderOne(evaluation, false), renderOne(evaluation, true));
+    }
+
+    private SerializedString renderOne(PolicyEvaluation evaluation, boolean auditRecord) {
+        ByteArrayBuilder out = new ByteArrayBuilder(1024);
+        try (JsonGenerator generator = json.getFactory().createGenerator(out)) {
+            if (auditRecord) {
+                writeAuditedPolicy(generator, evaluation);
+            } else {
+                writePolicy(generator, evaluation);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("a policy evaluation could not be serialised", e);
+        }
+        // Raw JSON text: written as is with writeRawValue.
+        return new SerializedString(new String(out.toByteArray(), StandardCharsets.UTF_8));
     }
 
     /** As {@link RuleResult}'s NON_NULL inclusion: a passing rule is its name and {@code "passed": true}. */

@@ -100,8 +100,8 @@ public class DecisionService {
                 evaluation.warnings(), List.of("decision recorded in the audit log as " + EventTypes.DECISION_MADE),
                 evaluation.bundleRevision(), evaluation.bundleDigest(), config.effectiveNodeId(), evaluatedAt,
                 Duration.ofNanos(elapsedNanos), elapsedNanos / 1_000, evaluatedAt.plus(config.decisionTtl()));
-        RecordedDecision recorded = new RecordedDecision(response, decisionJson.response(response));
-        return audit(request, recorded, actor).replaceWith(recorded);
+        RecordedDecision recorded = new RecordedDecision(response, decisionJson.response(response, bundle.policies()));
+        return audit(request, recorded, bundle, actor).replaceWith(recorded);
     }
 
     /** A decision and the JSON the caller receives. */
@@ -115,10 +115,10 @@ public class DecisionService {
      * to be the one recorded, and leaves out the passing rules, which the bundle revision fixes
      * ({@link DecisionJsonWriter#auditRecord}).
      */
-    private Uni<Void> audit(DecisionRequest request, RecordedDecision decision, String actor) {
+    private Uni<Void> audit(DecisionRequest request, RecordedDecision decision, CompiledBundle bundle, String actor) {
         DecisionResponse response = decision.response();
         Object modelVersion = request.modelMetadata().get("version");
-        byte[] payload = decisionJson.auditRecord(response, Hashes.sha256Hex(decision.json()),
+        byte[] payload = decisionJson.auditRecord(response, bundle.policies(), Hashes.sha256Hex(decision.json()),
                 Hashes.sha256Hex(CanonicalJson.canonicalize(json.valueToTree(request))),
                 modelVersion == null ? null : modelVersion.toString());
         Map<String, String> extensions = new LinkedHashMap<>();

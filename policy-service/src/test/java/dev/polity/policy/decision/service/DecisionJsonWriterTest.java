@@ -6,7 +6,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.polity.contracts.bundle.Bundles;
+import dev.polity.contracts.bundle.SignedBundle;
+import dev.polity.contracts.crypto.Ed25519;
 import dev.polity.contracts.crypto.Hashes;
+import dev.polity.contracts.policy.StandardLibrary;
+import dev.polity.policy.engine.BundleCompiler;
+import dev.polity.policy.engine.CelEnvironment;
+import dev.polity.policy.engine.CelValues;
+import dev.polity.policy.engine.CompiledBundle;
+import dev.polity.policy.engine.ConstantEvaluations;
+import dev.polity.policy.engine.Evaluation;
+import dev.polity.policy.engine.PolicyEvaluator;
+import dev.polity.policy.library.LibraryFixtures;
 import dev.polity.contracts.policy.Enforcement;
 import dev.polity.contracts.policy.PolicyType;
 import dev.polity.policy.decision.rest.DecisionResponse;
@@ -16,6 +28,7 @@ import dev.polity.policy.engine.RuleResult;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -92,11 +105,62 @@ public class DecisionJsonWriterTest {
         }
     }
 
+    /**
+     * The whole standard library against its example request and variants that fail or skip policies: the
+     * constant evaluations (all passed, not applicable) come out of their cached JSON, the rest is written,
+     * and both forms equal what is written without the cache (and, for the answer, what databind writes).
+     */
+    @Test
+    void reusedJsonOfConstantEvaluationsIsTheSameJson() throws Exception {
+        KeyPair keys = Ed25519.generateKeyPair();
+        SignedBundle signed = Bundles.sign("acme", 1, Instant.now(), StandardLibrary.loadAll(), keys.getPrivate(), keys.getPublic());
+        CompiledBundle bundle = new BundleCompiler(new CelEnvironment()).compile(signed, Instant.now());
+        Map<String, Object> example = StandardLibrary.exampleRequest();
+        List<Map<String, Object>> requests = List.of(example,
+                LibraryFixtures.merge(example, Map.of("model_metadata", Map.of("fairness_metrics", Map.of("demographic_parity", 0.3)))),
+                LibraryFixtures.merge(example, Map.of("model_metadata", Map.of("training_data", Map.of("contains_pii", true,
+                        "anonymization_method", "none", "consent_tracked", false)))),
+                LibraryFixtures.merge(example, Map.of("deployment_context", Map.of("environment", "staging"))));
+        PolicyEvaluator evaluator = new PolicyEvaluator();
+        int constants = 0;
+        for (Map<String, Object> wire : requests) {
+            Map<String, Object> cel = new LinkedHashMap<>();
+            cel.put("now", Instant.now().toString());
+            cel.put("organization_region", "eu");
+            cel.put("model_id", wire.get("model_id"));
+            cel.put("organization_id", "acme");
+            cel.put("team_id", wire.get("team_id"));
+            cel.put("model", wire.get("model_metadata"));
+            cel.put("deployment", wire.get("deployment_context"));
+            cel.put("requested_permissions", wire.get("requested_permissions"));
+            Evaluation evaluation = evaluator.evaluate(bundle, CelValues.fromJsonObject(cel), (String) wire.get("team_id"));
+            for (int i = 0; i < evaluation.policyEvaluations().size(); i++) {
+                ConstantEvaluations policyConstants = bundle.policies().get(i).constants();
+                PolicyEvaluation result = evaluation.policyEvaluations().get(i);
+                if (result == policyConstants.allPassed() || result == policyConstants.notApplicableByMatch()
+                        || result == policyConstants.notApplicableByTeam()) {
+                    constants++;
+                }
+            }
+            DecisionResponse response = new DecisionResponse("d", evaluation.decision(), "acme", (String) wire.get("team_id"), "m",
+                    evaluation.policyEvaluations(), evaluation.conditions(), evaluation.constraints(), evaluation.warnings(),
+                    List.of("recorded"), evaluation.bundleRevision(), evaluation.bundleDigest(), "node", Instant.now(),
+                    Duration.ofNanos(1234), 1, Instant.now());
+            for (int round = 0; round < 2; round++) { // the second round reads the cached renderings
+                assertThat(new String(writer.response(response, bundle.policies()), StandardCharsets.UTF_8))
+                        .isEqualTo(MAPPER.writeValueAsString(response));
+                assertThat(new String(writer.auditRecord(response, bundle.policies(), "sha", "digest", "1"), StandardCharsets.UTF_8))
+                        .isEqualTo(new String(writer.auditRecord(response, List.of(), "sha", "digest", "1"), StandardCharsets.UTF_8));
+            }
+        }
+        assertThat(constants).as("constant evaluations were exercised").isGreaterThan(20);
+    }
+
     @Test
     void auditRecordKeepsEveryPolicyButOnlyTheRulesThatDidNotPass() throws Exception {
         DecisionResponse denied = samples().get(1);
         byte[] answer = writer.response(denied);
-        JsonNode record = MAPPER.readTree(writer.auditRecord(denied, Hashes.sha256Hex(answer), "digest", "2.1.0"));
+        JsonNode record = MAPPER.readTree(writer.auditRecord(denied, List.of(), Hashes.sha256Hex(answer), "digest", "2.1.0"));
 
         assertThat(record.path("response_sha256").asText()).isEqualTo(Hashes.sha256Hex(answer));
         assertThat(record.path("request_digest").asText()).isEqualTo("digest");
@@ -122,7 +186,7 @@ public class DecisionJsonWriterTest {
     @Test
     void auditRecordWithoutModelVersionLeavesItOut() throws Exception {
         DecisionResponse approved = samples().get(0);
-        JsonNode record = MAPPER.readTree(writer.auditRecord(approved, "sha", "digest", null));
+        JsonNode record = MAPPER.readTree(writer.auditRecord(approved, List.of(), "sha", "digest", null));
         assertThat(record.has("model_version")).isFalse();
         assertThat(record.path("decision").path("team_id").asText()).isEqualTo("fraud");
     }

@@ -1,0 +1,85 @@
+package dev.polity.policy.engine;
+
+import dev.polity.contracts.policy.PolicyDocument;
+import dev.polity.contracts.policy.ScopeLevel;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * What a policy answers when nothing in it depends on the request: every rule passed, or the policy
+ * does not apply (its match guard is false, or it is scoped to another team). Built once per compiled
+ * policy, so a decision neither allocates these again nor renders them again: {@link #renderIfConstant}
+ * keeps one rendering of each (the node's JSON writer keeps their encoded JSON here).
+ */
+public final class ConstantEvaluations {
+
+    static final String ALL_RULES_PASSED = "all rules passed";
+    static final String MATCH_GUARD_FALSE = "match guard is false";
+
+    private final PolicyEvaluation allPassed;
+    private final PolicyEvaluation notApplicableByMatch;
+    /** Null unless the policy is team-scoped. */
+    private final PolicyEvaluation notApplicableByTeam;
+    private volatile Object allPassedRendered;
+    private volatile Object notApplicableByMatchRendered;
+    private volatile Object notApplicableByTeamRendered;
+
+    ConstantEvaluations(PolicyDocument document, List<CompiledPolicy.CompiledRule> rules) {
+        List<RuleResult> passed = rules.stream().map(rule -> new RuleResult(rule.rule().name(), true, null, null, null)).toList();
+        this.allPassed = new PolicyEvaluation(document.id(), document.displayName(), document.version(), document.type(),
+                document.enforcement(), Outcome.APPROVED, ALL_RULES_PASSED, List.of(), Map.of(), passed);
+        this.notApplicableByMatch = notApplicable(document, MATCH_GUARD_FALSE);
+        this.notApplicableByTeam = document.scope() != null && document.scope().level() == ScopeLevel.TEAM
+                ? notApplicable(document, "scoped to team '" + document.scope().team() + "'") : null;
+    }
+
+    public PolicyEvaluation allPassed() {
+        return allPassed;
+    }
+
+    public PolicyEvaluation notApplicableByMatch() {
+        return notApplicableByMatch;
+    }
+
+    public PolicyEvaluation notApplicableByTeam() {
+        return notApplicableByTeam;
+    }
+
+    /**
+     * {@code renderer}'s rendering of {@code evaluation}, computed once, when {@code evaluation} is one of
+     * these constant evaluations (the same object); null for any other evaluation. One renderer per
+     * process is expected: the first rendering is kept.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T renderIfConstant(PolicyEvaluation evaluation, Function<PolicyEvaluation, T> renderer) {
+        if (evaluation == allPassed) {
+            Object rendered = allPassedRendered;
+            if (rendered == null) {
+                allPassedRendered = rendered = renderer.apply(evaluation);
+            }
+            return (T) rendered;
+        }
+        if (evaluation == notApplicableByMatch) {
+            Object rendered = notApplicableByMatchRendered;
+            if (rendered == null) {
+                notApplicableByMatchRendered = rendered = renderer.apply(evaluation);
+            }
+            return (T) rendered;
+        }
+        if (evaluation != null && evaluation == notApplicableByTeam) {
+            Object rendered = notApplicableByTeamRendered;
+            if (rendered == null) {
+                notApplicableByTeamRendered = rendered = renderer.apply(evaluation);
+            }
+            return (T) rendered;
+        }
+        return null;
+    }
+
+    private static PolicyEvaluation notApplicable(PolicyDocument document, String reason) {
+        return new PolicyEvaluation(document.id(), document.displayName(), document.version(), document.type(),
+                document.enforcement(), Outcome.NOT_APPLICABLE, reason, List.of(), Map.of(), List.of());
+    }
+}
