@@ -6,6 +6,7 @@ import dev.polity.contracts.policy.ScopeLevel;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What a policy answers when nothing in it depends on the request: every rule passed, or the policy
@@ -25,6 +26,7 @@ public final class ConstantEvaluations {
     private volatile Object allPassedRendered;
     private volatile Object notApplicableByMatchRendered;
     private volatile Object notApplicableByTeamRendered;
+    private volatile Object memo;
 
     ConstantEvaluations(PolicyDocument document, List<CompiledPolicy.CompiledRule> rules) {
         List<RuleResult> passed = rules.stream().map(rule -> new RuleResult(rule.rule().name(), true, null, null, null)).toList();
@@ -76,6 +78,19 @@ public final class ConstantEvaluations {
             return (T) rendered;
         }
         return null;
+    }
+
+    /**
+     * One value a renderer derives from this policy, computed once (the node's JSON writer keeps the
+     * policy's encoded names here). One renderer per process is expected: the first value is kept.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T memo(Supplier<T> derive) {
+        Object value = memo;
+        if (value == null) {
+            memo = value = derive.get();
+        }
+        return (T) value;
     }
 
     private static PolicyEvaluation notApplicable(PolicyDocument document, String reason) {

@@ -1,7 +1,6 @@
 package dev.polity.policy.decision.service;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,9 +14,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes a decision as JSON with Jackson's streaming generator: the same JSON as databind would
@@ -27,8 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Why not databind: a decision of the standard library lists 32 policies and about 90 rules, and
  * databind spent most of its time in reflective record accessors and in encoding, character by
  * character, the same policy ids, names and rule names on every decision. Here the field names are
- * encoded once per process and the strings that come from the bundle (ids, names, rule names, types)
- * once per distinct value ({@link #constant}).
+ * encoded once per process, the strings that come from a compiled policy (id, name, type, enforcement,
+ * rule names and remedies) once per compiled policy ({@link EncodedNames}), and the whole JSON of a
+ * policy's constant evaluations (all passed, not applicable) once per compiled policy too.
  *
  * <p>It also writes the decision's audit record, which is the decision without what the bundle
  * revision already fixes: each policy by id, version and outcome, and only the rules that did not
@@ -72,14 +72,15 @@ public class DecisionJsonWriter {
     private static final SerializedString REQUEST_DIGEST = new SerializedString("request_digest");
     private static final SerializedString MODEL_VERSION = new SerializedString("model_version");
 
-    /**
-     * Strings that come from bundles, encoded once. Bounded by what bundles contain (ids, names, rule
-     * names, the fixed reasons); text computed per request (failure messages) never goes in here.
-     */
-    private static final int MAX_CONSTANTS = 100_000;
+    private static final Map<Outcome, SerializedString> OUTCOMES = new EnumMap<>(Outcome.class);
+
+    static {
+        for (Outcome outcome : Outcome.values()) {
+            OUTCOMES.put(outcome, new SerializedString(outcome.wireName()));
+        }
+    }
 
     private final ObjectMapper json;
-    private final Map<String, SerializedString> constants = new ConcurrentHashMap<>();
 
     public DecisionJsonWriter(ObjectMapper json) {
         this.json = json;
@@ -141,9 +142,9 @@ public class DecisionJsonWriter {
         generator.writeFieldName(DECISION);
         writeOutcome(generator, response.decision());
         generator.writeFieldName(ORGANIZATION_ID);
-        writeConstant(generator, response.organizationId());
+        writeNullable(generator, response.organizationId());
         generator.writeFieldName(TEAM_ID);
-        writeConstant(generator, response.teamId());
+        writeNullable(generator, response.teamId());
         generator.writeFieldName(MODEL_ID);
         generator.writeString(response.modelId());
         generator.writeFieldName(POLICY_EVALUATIONS);
@@ -151,13 +152,15 @@ public class DecisionJsonWriter {
         List<PolicyEvaluation> evaluations = response.policyEvaluations();
         for (int i = 0; i < evaluations.size(); i++) {
             PolicyEvaluation evaluation = evaluations.get(i);
-            Rendered constant = i < policies.size() ? policies.get(i).constants().renderIfConstant(evaluation, this::render) : null;
+            CompiledPolicy compiled = i < policies.size() ? policies.get(i) : null;
+            Rendered constant = compiled == null ? null : compiled.constants().renderIfConstant(evaluation, this::render);
+            EncodedNames names = compiled == null ? null : compiled.constants().memo(() -> EncodedNames.of(compiled));
             if (constant != null) {
                 generator.writeRawValue(auditRecord ? constant.auditRecord() : constant.response());
             } else if (auditRecord) {
-                writeAuditedPolicy(generator, evaluation);
+                writeAuditedPolicy(generator, evaluation, names);
             } else {
-                writePolicy(generator, evaluation);
+                writePolicy(generator, evaluation, names);
             }
         }
         generator.writeEndArray();
@@ -174,9 +177,9 @@ public class DecisionJsonWriter {
         generator.writeFieldName(BUNDLE_REVISION);
         generator.writeNumber(response.bundleRevision());
         generator.writeFieldName(BUNDLE_DIGEST);
-        writeConstant(generator, response.bundleDigest());
+        writeNullable(generator, response.bundleDigest());
         generator.writeFieldName(NODE_ID);
-        writeConstant(generator, response.nodeId());
+        writeNullable(generator, response.nodeId());
         generator.writeFieldName(EVALUATED_AT);
         writeNullable(generator, response.evaluatedAt() == null ? null : response.evaluatedAt().toString());
         generator.writeFieldName(EVALUATION_DURATION);
@@ -188,27 +191,23 @@ public class DecisionJsonWriter {
         generator.writeEndObject();
     }
 
-    private void writePolicy(JsonGenerator generator, PolicyEvaluation evaluation) throws IOException {
+    private void writePolicy(JsonGenerator generator, PolicyEvaluation evaluation, EncodedNames names) throws IOException {
         generator.writeStartObject();
         generator.writeFieldName(POLICY_ID);
-        writeConstant(generator, evaluation.policyId());
+        write(generator, evaluation.policyId(), names == null ? null : names.policyId());
         generator.writeFieldName(POLICY_NAME);
-        writeConstant(generator, evaluation.policyName());
+        write(generator, evaluation.policyName(), names == null ? null : names.policyName());
         generator.writeFieldName(POLICY_VERSION);
         writeNumber(generator, evaluation.policyVersion());
         generator.writeFieldName(TYPE);
-        writeConstant(generator, evaluation.type() == null ? null : evaluation.type().wireName());
+        write(generator, evaluation.type() == null ? null : evaluation.type().wireName(), names == null ? null : names.type());
         generator.writeFieldName(ENFORCEMENT);
-        writeConstant(generator, evaluation.enforcement() == null ? null : evaluation.enforcement().wireName());
+        write(generator, evaluation.enforcement() == null ? null : evaluation.enforcement().wireName(),
+                names == null ? null : names.enforcement());
         generator.writeFieldName(DECISION);
         writeOutcome(generator, evaluation.decision());
         generator.writeFieldName(REASON);
-        // An approved or not-applicable policy's reason is one of a few fixed texts; a failing one's is per request.
-        if (evaluation.decision() == Outcome.APPROVED || evaluation.decision() == Outcome.NOT_APPLICABLE) {
-            writeConstant(generator, evaluation.reason());
-        } else {
-            writeNullable(generator, evaluation.reason());
-        }
+        writeNullable(generator, evaluation.reason());
         generator.writeFieldName(CONDITIONS);
         writeStrings(generator, evaluation.conditions());
         generator.writeFieldName(CONSTRAINTS);
@@ -218,8 +217,9 @@ public class DecisionJsonWriter {
             generator.writeNull();
         } else {
             generator.writeStartArray();
-            for (RuleResult rule : evaluation.rules()) {
-                writeRule(generator, rule);
+            List<RuleResult> rules = evaluation.rules();
+            for (int j = 0; j < rules.size(); j++) {
+                writeRule(generator, rules.get(j), names, j);
             }
             generator.writeEndArray();
         }
@@ -227,17 +227,17 @@ public class DecisionJsonWriter {
     }
 
     /** A policy in the audit record: what the bundle revision does not already say. */
-    private void writeAuditedPolicy(JsonGenerator generator, PolicyEvaluation evaluation) throws IOException {
+    private void writeAuditedPolicy(JsonGenerator generator, PolicyEvaluation evaluation, EncodedNames names) throws IOException {
         generator.writeStartObject();
         generator.writeFieldName(POLICY_ID);
-        writeConstant(generator, evaluation.policyId());
+        write(generator, evaluation.policyId(), names == null ? null : names.policyId());
         generator.writeFieldName(POLICY_VERSION);
         writeNumber(generator, evaluation.policyVersion());
         generator.writeFieldName(DECISION);
         writeOutcome(generator, evaluation.decision());
         if (evaluation.decision() == Outcome.NOT_APPLICABLE) {
             generator.writeFieldName(REASON);
-            writeConstant(generator, evaluation.reason());
+            writeNullable(generator, evaluation.reason());
         }
         if (evaluation.conditions() != null && !evaluation.conditions().isEmpty()) {
             generator.writeFieldName(CONDITIONS);
@@ -250,9 +250,10 @@ public class DecisionJsonWriter {
         if (evaluation.rules() != null && evaluation.decision() != Outcome.APPROVED) {
             generator.writeFieldName(RULES);
             generator.writeStartArray();
-            for (RuleResult rule : evaluation.rules()) {
-                if (!rule.passed()) {
-                    writeRule(generator, rule);
+            List<RuleResult> rules = evaluation.rules();
+            for (int j = 0; j < rules.size(); j++) {
+                if (!rules.get(j).passed()) {
+                    writeRule(generator, rules.get(j), names, j);
                 }
             }
             generator.writeEndArray();
@@ -272,9 +273,9 @@ public class DecisionJsonWriter {
         ByteArrayBuilder out = new ByteArrayBuilder(1024);
         try (JsonGenerator generator = json.getFactory().createGenerator(out)) {
             if (auditRecord) {
-                writeAuditedPolicy(generator, evaluation);
+                writeAuditedPolicy(generator, evaluation, null);
             } else {
-                writePolicy(generator, evaluation);
+                writePolicy(generator, evaluation, null);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("a policy evaluation could not be serialised", e);
@@ -284,10 +285,11 @@ public class DecisionJsonWriter {
     }
 
     /** As {@link RuleResult}'s NON_NULL inclusion: a passing rule is its name and {@code "passed": true}. */
-    private void writeRule(JsonGenerator generator, RuleResult rule) throws IOException {
+    private void writeRule(JsonGenerator generator, RuleResult rule, EncodedNames names, int index) throws IOException {
+        boolean known = names != null && index < names.ruleNames().length;
         generator.writeStartObject();
         generator.writeFieldName(NAME);
-        writeConstant(generator, rule.name());
+        write(generator, rule.name(), known ? names.ruleNames()[index] : null);
         generator.writeFieldName(PASSED);
         generator.writeBoolean(rule.passed());
         if (rule.message() != null) {
@@ -296,7 +298,7 @@ public class DecisionJsonWriter {
         }
         if (rule.remedy() != null) {
             generator.writeFieldName(REMEDY);
-            writeConstant(generator, rule.remedy());
+            write(generator, rule.remedy(), known ? names.remedies()[index] : null);
         }
         if (rule.error() != null) {
             generator.writeFieldName(ERROR);
@@ -305,27 +307,44 @@ public class DecisionJsonWriter {
         generator.writeEndObject();
     }
 
-    private void writeOutcome(JsonGenerator generator, Outcome outcome) throws IOException {
-        writeConstant(generator, outcome == null ? null : outcome.wireName());
-    }
-
-    private void writeConstant(JsonGenerator generator, String value) throws IOException {
-        if (value == null) {
+    private static void writeOutcome(JsonGenerator generator, Outcome outcome) throws IOException {
+        if (outcome == null) {
             generator.writeNull();
         } else {
-            generator.writeString(constant(value));
+            generator.writeString(OUTCOMES.get(outcome));
         }
     }
 
-    private SerializableString constant(String value) {
-        SerializedString encoded = constants.get(value);
-        if (encoded == null) {
-            encoded = new SerializedString(value);
-            if (constants.size() < MAX_CONSTANTS) {
-                constants.put(value, encoded);
-            }
+    /** {@code value}, from its encoding when {@code encoded} was made from this very string. */
+    private static void write(JsonGenerator generator, String value, SerializedString encoded) throws IOException {
+        if (encoded != null && value != null && encoded.getValue() == value) {
+            generator.writeString(encoded);
+        } else {
+            writeNullable(generator, value);
         }
-        return encoded;
+    }
+
+    /** A compiled policy's strings, JSON-encoded once; rule names and remedies by rule position. */
+    private record EncodedNames(SerializedString policyId, SerializedString policyName, SerializedString type,
+                                SerializedString enforcement, SerializedString[] ruleNames, SerializedString[] remedies) {
+
+        static EncodedNames of(CompiledPolicy policy) {
+            var document = policy.document();
+            List<CompiledPolicy.CompiledRule> rules = policy.rules();
+            SerializedString[] ruleNames = new SerializedString[rules.size()];
+            SerializedString[] remedies = new SerializedString[rules.size()];
+            for (int i = 0; i < rules.size(); i++) {
+                ruleNames[i] = encode(rules.get(i).rule().name());
+                remedies[i] = encode(rules.get(i).rule().remedy());
+            }
+            return new EncodedNames(encode(document.id()), encode(document.displayName()),
+                    encode(document.type() == null ? null : document.type().wireName()),
+                    encode(document.enforcement() == null ? null : document.enforcement().wireName()), ruleNames, remedies);
+        }
+
+        private static SerializedString encode(String value) {
+            return value == null ? null : new SerializedString(value);
+        }
     }
 
     private static void writeNullable(JsonGenerator generator, String value) throws IOException {
