@@ -23,12 +23,20 @@ POLITY_NODE_DECISION_TTL: {{ .c.values.decisionTtl | quote }}
 {{ include "polity.kafkaConfig" . }}
 {{- end }}
 
+{{- /*
+The pipeline gateway reads break-glass grants (polity.gateway.break-glass) and writes the audit events of
+requests made under them (polity.audit.events): the node's Kafka settings, its own credentials
+(gateway.kafka.credentialsSecret).
+*/ -}}
 {{- define "node.gatewayConfig" -}}
 {{- $central := trimSuffix "/" .ctx.Values.central.url -}}
+{{ include "polity.kafkaConfig" . }}
 QUARKUS_OIDC_AUTH_SERVER_URL: {{ .ctx.Values.oidc.issuer | quote }}
 POLITY_GATEWAY_SYNC_URL: {{ $central | quote }}
 POLITY_GATEWAY_REGISTRY_URL: {{ $central | quote }}
 POLITY_GATEWAY_AUDIT_URL: {{ $central | quote }}
+# Grants are given, revoked and swept at the central gateway; this one's Kafka user may only read them.
+POLITY_GATEWAY_BREAK_GLASS_MANAGE: "false"
 QUARKUS_CONFIG_LOCATIONS: "/etc/polity/gateway/routes.properties"
 {{- end }}
 
@@ -50,4 +58,6 @@ polity.gateway.policy-nodes.{{ .ctx.Values.organizationId }}=http://{{ include "
       port: {{ $policy.port }}
 # The central authority's gateway (models, audit, policies).
 {{ include "polity.egressRule" .ctx.Values.central.networkPolicy }}
+# Kafka: break-glass grants (polity.gateway.break-glass) and the audit events of their use.
+{{ include "polity.kafkaEgress" . }}
 {{- end }}

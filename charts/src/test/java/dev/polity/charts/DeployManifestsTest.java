@@ -71,7 +71,11 @@ class DeployManifestsTest {
         }
         for (String region : List.of("values-eu.yaml", "values-us.yaml", "values-apac.yaml")) {
             var node = Charts.readYaml(Charts.NODE.resolve(region));
-            assertThat(users).contains(node.path("policyNode").path("kafka").path("credentialsSecret").asText());
+            String nodeUser = node.path("policyNode").path("kafka").path("credentialsSecret").asText();
+            String gatewayUser = node.path("gateway").path("kafka").path("credentialsSecret").asText();
+            assertThat(users).contains(nodeUser, gatewayUser);
+            // The regional gateway's own user, not the central gateway's (which may write grants).
+            assertThat(gatewayUser).as(region).isEqualTo(nodeUser + "-gateway");
         }
     }
 

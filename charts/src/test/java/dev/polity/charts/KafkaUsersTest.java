@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,13 +26,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * topics of its incoming channels (and Read on their consumer group), Write on the topics of its outgoing channels
  * and dead-letter queues, Describe on every topic it touches, and nothing else (no Create, no cluster ACLs). Beside
  * the channels, every client reads the break-glass grant topic (service-support's GrantStore, in every service)
- * and the gateway writes it.
+ * and the central gateway writes it. An organisation's regional gateways (polity-node-<organisation>-gateway,
+ * the node chart's gateway) have the gateway's channels but not the central gateway's grant writes.
  */
 class KafkaUsersTest {
 
     private static final Path REPOSITORY = Charts.DIRECTORY.getParent();
     private static final Pattern CHANNEL_KEY = Pattern.compile("mp\\.messaging\\.(incoming|outgoing)\\.([^.]+)\\.(.+)");
     private static final String NODE_USER = "polity-node-";
+    private static final String REGIONAL_GATEWAY_SUFFIX = "-gateway";
 
     /** KafkaUser -> the service whose channels it serves (polity-node-<organisation> users: policy-service). */
     private static final Map<String, String> CENTRAL_USERS = Map.of(
@@ -63,11 +66,42 @@ class KafkaUsersTest {
     @Test
     void eachOrganisationsNodesMayUseExactlyThePolicyServicesTopicsAndTheirOwnGroups() {
         users().forEach((user, resource) -> {
-            if (user.startsWith(NODE_USER)) {
+            if (user.startsWith(NODE_USER) && !isRegionalGateway(user)) {
                 String organization = user.substring(NODE_USER.length());
                 assertThat(granted(resource)).as("ACLs of %s", user).isEqualTo(expected("policy-service", organization));
             }
         });
+    }
+
+    /**
+     * The node chart's gateway reads grants and audits their use (its channels), but may not write the grant topic:
+     * grants are given, revoked and swept at the central gateway, and credentials kept in an organisation's
+     * namespace must not be able to forge a grant.
+     */
+    @Test
+    void eachOrganisationsRegionalGatewaysMayReadGrantsAndWriteAuditEventsButNotWriteGrants() {
+        Map<String, GenericKubernetesResource> users = users();
+        List<String> regional = users.keySet().stream().filter(KafkaUsersTest::isRegionalGateway).toList();
+        assertThat(regional).isNotEmpty();
+        for (String user : regional) {
+            assertThat(granted(users.get(user))).as("ACLs of %s", user)
+                    .isEqualTo(expected("gateway", null))
+                    .containsExactlyInAnyOrder("topic " + Topics.GATEWAY_BREAK_GLASS + " Read", "topic " + Topics.AUDIT_EVENTS + " Write")
+                    .doesNotContain("topic " + Topics.GATEWAY_BREAK_GLASS + " Write");
+        }
+    }
+
+    @Test
+    void everyOrganisationWithNodesHasARegionalGatewayUserAndNoOtherOne() {
+        Set<String> users = users().keySet();
+        Set<String> nodes = new TreeSet<>();
+        Set<String> gateways = new TreeSet<>();
+        for (String user : users) {
+            if (user.startsWith(NODE_USER)) {
+                (isRegionalGateway(user) ? gateways : nodes).add(user);
+            }
+        }
+        assertThat(gateways).isEqualTo(nodes.stream().map(n -> n + REGIONAL_GATEWAY_SUFFIX).collect(Collectors.toSet()));
     }
 
     @Test
@@ -76,6 +110,10 @@ class KafkaUsersTest {
                 "topic " + Topics.FEDERATION_ORGANIZATIONS + " Read",
                 "group polity-registry literal Read",
                 "topic " + Topics.FEDERATION_ORGANIZATIONS_DEAD_LETTER + " Write");
+    }
+
+    private static boolean isRegionalGateway(String user) {
+        return user.startsWith(NODE_USER) && user.endsWith(REGIONAL_GATEWAY_SUFFIX);
     }
 
     /** What a service's Kafka channels need, as "topic name Op" and "group name patternType Read". */

@@ -1,6 +1,7 @@
 package dev.polity.charts;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -80,6 +82,7 @@ class NodeChartTest {
         assertThat(routes.strip()).isEqualTo("polity.gateway.policy-nodes.globalcorp-eu=http://" + nodeService);
         assertThat(env).containsEntry("QUARKUS_CONFIG_LOCATIONS", "/etc/polity/gateway/routes.properties")
                 .containsEntry("POLITY_GATEWAY_REGISTRY_URL", "https://polity.example.com")
+                .containsEntry("POLITY_GATEWAY_BREAK_GLASS_MANAGE", "false")
                 .containsEntry("QUARKUS_OIDC_AUTH_SERVER_URL", "https://keycloak.example.com/realms/polity");
     }
 
@@ -137,6 +140,77 @@ class NodeChartTest {
                 assertThat(rule.getPorts()).singleElement().satisfies(p -> assertThat(p.getPort().getIntVal()).isEqualTo(9093)));
     }
 
+    /**
+     * The pipeline gateway reads break-glass grants from Kafka and writes the audit events of their use: the node's
+     * Kafka settings and CA, its own Kafka user (not the node's, not the central gateway's), and Kafka egress.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"values-eu.yaml, globalcorp-eu, eu, 9093", "values-us.yaml, nimbus-ai, us, 9094",
+            "values-apac.yaml, globalcorp-hq, apac, 9094"})
+    void givesThePipelineGatewayTheNodesKafkaSettingsWithItsOwnCredentialsAndKafkaEgress(String valuesFile, String organization,
+                                                                                     String region, int kafkaPort) {
+        String release = organization + "-" + region;
+        List<HasMetadata> objects = Render.of(Charts.NODE, release, Charts.NODE.resolve(valuesFile)).objects();
+        Deployment gateway = of(objects, Deployment.class).get(0);
+        StatefulSet node = of(objects, StatefulSet.class).get(0);
+        Map<String, String> gatewayConfig = gatewayConfig(objects, gateway);
+        Map<String, String> nodeConfig = nodeConfig(objects, node);
+
+        for (String key : List.of("KAFKA_BOOTSTRAP_SERVERS", "KAFKA_SECURITY_PROTOCOL", "KAFKA_SASL_MECHANISM",
+                "KAFKA_SSL_TRUSTSTORE_TYPE", "KAFKA_SSL_TRUSTSTORE_LOCATION")) {
+            assertThat(gatewayConfig).as(key).containsKey(key).containsEntry(key, nodeConfig.get(key));
+        }
+        assertThat(gatewayConfig).containsEntry("KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+                .containsEntry("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512")
+                .containsEntry("KAFKA_SSL_TRUSTSTORE_LOCATION", "/etc/polity/kafka-ca/ca.crt");
+        assertThat(gatewayConfig.get("KAFKA_BOOTSTRAP_SERVERS")).endsWith(":" + kafkaPort);
+        assertThat(env(gateway)).containsEntry("KAFKA_SASL_JAAS_CONFIG", "secret polity-node-" + organization + "-gateway/sasl.jaas.config");
+        assertThat(env(node)).containsEntry("KAFKA_SASL_JAAS_CONFIG", "secret polity-node-" + organization + "/sasl.jaas.config");
+
+        var pod = gateway.getSpec().getTemplate().getSpec();
+        assertThat(pod.getVolumes()).anySatisfy(v -> {
+            assertThat(v.getName()).isEqualTo("kafka-ca");
+            assertThat(v.getSecret().getSecretName()).isEqualTo("polity-cluster-ca-cert");
+        });
+        assertThat(pod.getContainers().get(0).getVolumeMounts()).anySatisfy(m -> {
+            assertThat(m.getName()).isEqualTo("kafka-ca");
+            assertThat(m.getMountPath()).isEqualTo("/etc/polity/kafka-ca");
+            assertThat(m.getReadOnly()).isTrue();
+        });
+
+        NetworkPolicy policy = of(objects, NetworkPolicy.class).stream()
+                .filter(p -> p.getSpec().getPodSelector().getMatchLabels().equals(Map.of(
+                        "app.kubernetes.io/name", "gateway", "app.kubernetes.io/instance", release)))
+                .findFirst().orElseThrow();
+        // DNS, the OIDC issuer, its policy node, the central gateway and Kafka: nothing else.
+        assertThat(policy.getSpec().getEgress()).hasSize(5).anySatisfy(rule ->
+                assertThat(rule.getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(kafkaPort));
+        if (region.equals("eu")) {
+            // In the central cluster: only the brokers of the polity Kafka cluster.
+            assertThat(policy.getSpec().getEgress()).anySatisfy(rule -> {
+                assertThat(rule.getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(9093);
+                assertThat(rule.getTo()).singleElement().satisfies(peer -> {
+                    assertThat(peer.getNamespaceSelector().getMatchLabels()).containsEntry("kubernetes.io/metadata.name", "polity");
+                    assertThat(peer.getPodSelector().getMatchLabels()).containsEntry("strimzi.io/cluster", "polity")
+                            .containsEntry("strimzi.io/kind", "Kafka");
+                });
+            });
+        }
+    }
+
+    @Test
+    void withTlsButNoSaslTheGatewayMountsTheCaAndReadsNoKafkaCredentials() {
+        List<HasMetadata> objects = Render.of(Charts.NODE, "nimbus-ai-us", Charts.NODE.resolve("values-us.yaml"),
+                Charts.testValues("node-all-features.yaml")).objects();
+        Deployment gateway = of(objects, Deployment.class).get(0);
+
+        assertThat(env(gateway)).doesNotContainKey("KAFKA_SASL_JAAS_CONFIG");
+        assertThat(gatewayConfig(objects, gateway)).containsEntry("KAFKA_SECURITY_PROTOCOL", "SSL")
+                .containsEntry("KAFKA_SSL_TRUSTSTORE_LOCATION", "/etc/polity/kafka-ca/ca.crt")
+                .doesNotContainKey("KAFKA_SASL_MECHANISM");
+        assertThat(gateway.getSpec().getTemplate().getSpec().getVolumes()).extracting(v -> v.getName()).contains("kafka-ca");
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void theServiceMonitorScrapesEveryWorkloadThroughExactlyOneService() {
@@ -166,8 +240,33 @@ class NodeChartTest {
     }
 
     private static Map<String, String> nodeConfig(List<HasMetadata> objects, StatefulSet node) {
-        String configMap = node.getSpec().getTemplate().getSpec().getContainers().get(0).getEnvFrom().get(0).getConfigMapRef().getName();
+        return configMap(objects, node);
+    }
+
+    private static Map<String, String> gatewayConfig(List<HasMetadata> objects, Deployment gateway) {
+        return configMap(objects, gateway);
+    }
+
+    /** The data of the ConfigMap a workload's container takes its environment from. */
+    private static Map<String, String> configMap(List<HasMetadata> objects, HasMetadata workload) {
+        String configMap = RenderedManifestsTest.podTemplate(workload).getSpec().getContainers().get(0).getEnvFrom().get(0)
+                .getConfigMapRef().getName();
         return of(objects, ConfigMap.class).stream().filter(c -> c.getMetadata().getName().equals(configMap))
                 .findFirst().orElseThrow().getData();
+    }
+
+    /** A workload's environment variables as "value" or "secret name/key". */
+    private static Map<String, String> env(HasMetadata workload) {
+        Map<String, String> result = new LinkedHashMap<>();
+        List<EnvVar> env = RenderedManifestsTest.podTemplate(workload).getSpec().getContainers().get(0).getEnv();
+        for (EnvVar e : env == null ? List.<EnvVar>of() : env) {
+            if (e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null) {
+                result.put(e.getName(), "secret " + e.getValueFrom().getSecretKeyRef().getName() + "/"
+                        + e.getValueFrom().getSecretKeyRef().getKey());
+            } else {
+                result.put(e.getName(), e.getValue());
+            }
+        }
+        return result;
     }
 }

@@ -84,10 +84,13 @@ public class BreakGlassResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BreakGlassGrant.class)))
     @APIResponse(responseCode = "400", description = "A field is missing or out of bounds",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "A regional gateway: grants are given at the central gateway",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "503", description = "The grant could not be audited or stored; nothing applies",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> grant(NewGrant request) {
         permissions.authorize("POST", "/api/v1/break-glass/grants", caller);
+        requireManaged();
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         Instant expiresAt = validate(request, now);
         BreakGlassGrant grant = new BreakGlassGrant(UUID.randomUUID().toString(), caller.organization(), request.user().strip(),
@@ -105,10 +108,13 @@ public class BreakGlassResource {
     @Path("/{id}")
     @Operation(summary = "End a grant now", description = "Role platform_admin of the grant's organisation. Emits polity.breakglass.ended.")
     @APIResponse(responseCode = "204", description = "Ended")
+    @APIResponse(responseCode = "409", description = "A regional gateway: grants are revoked at the central gateway",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No active grant with this id in the caller's organisation",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> revoke(@PathParam("id") String id) {
         permissions.authorize("DELETE", "/api/v1/break-glass/grants/" + id, caller);
+        requireManaged();
         BreakGlassGrant grant = store.find(id)
                 .filter(found -> found.organization().equals(caller.organization()) && found.activeAt(Instant.now()))
                 .orElseThrow(() -> ProblemException.notFound("no active break-glass grant " + id + " in organization '"
@@ -116,6 +122,14 @@ public class BreakGlassResource {
         return audit.ended(grant, "revoked", caller.subject(), Instant.now())
                 .chain(() -> writer.remove(grant.id()))
                 .map(done -> Response.noContent().build());
+    }
+
+    /** Only a gateway that may write the grant topic gives or ends grants (polity.gateway.break-glass.manage). */
+    private void requireManaged() {
+        if (!config.breakGlass().manage()) {
+            throw new ProblemException(409, "break-glass-managed-centrally", "Conflict",
+                    "break-glass grants are given and revoked at the central gateway; this gateway only applies them", List.of());
+        }
     }
 
     private Instant validate(NewGrant request, Instant now) {

@@ -42,6 +42,9 @@ public class GrantSweeper {
     }
 
     void start(@Observes StartupEvent event) {
+        if (!config.breakGlass().manage()) {
+            return; // a regional gateway cannot write tombstones; the central gateway sweeps
+        }
         timer = vertx.setPeriodic(config.breakGlass().sweepInterval().toMillis(), id -> sweep());
     }
 

@@ -142,5 +142,14 @@ public interface GatewayConfig {
         /** How often each replica looks for grants that reached their expiry. */
         @WithDefault("PT1S")
         Duration sweepInterval();
+
+        /**
+         * This gateway gives, revokes and sweeps grants: the central gateway, whose Kafka user may write the
+         * grant topic. Off (a regional gateway, whose Kafka user may only read it): grants still count here,
+         * but {@code POST} and {@code DELETE} answer 409 naming the central gateway and expired grants are
+         * left to the central gateway's sweep, so no audit event claims a grant or an end that was never stored.
+         */
+        @WithDefault("true")
+        boolean manage();
     }
 }
