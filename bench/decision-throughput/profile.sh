@@ -1,0 +1,28 @@
+#!/bin/bash
+# Runs the benchmark and, 5 s into each measured phase, samples for 15 s the CPU time of the policy
+# node, the gateway and the Kafka broker (from /proc/<pid>/stat, in 10 ms ticks) and records a JFR
+# profile of the node (direct phase) and of the gateway (gateway phase).
+# Usage (from the repository root): bench/decision-throughput/profile.sh <tag> [duration-seconds]
+# Output: /tmp/bench-<tag>.txt (the benchmark), /tmp/cpu-<tag>.txt (CPU), /tmp/{node,gw}-<tag>.jfr.
+set -u
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+TAG=$1; D=${2:-30}
+OUT=/tmp/bench-$TAG.txt
+(./mvnw -q -B -f bench/decision-throughput/pom.xml compile exec:java -Dduration=${D}s > "$OUT" 2>&1; echo done >> "$OUT") &
+for i in $(seq 1 180); do grep -q "straight to" "$OUT" && break; sleep 1; done
+NODE=$(pgrep -f 'policy-service/target/quarkus-app' | head -1)
+GW=$(pgrep -f 'gateway/target/quarkus-app' | head -1)
+KAFKA=$(pgrep -f 'BrokerMain' | head -1)
+cpu() { awk '{print $14+$15}' /proc/$1/stat; }
+sleep 5
+"$JAVA_HOME/bin/jcmd" "$NODE" JFR.start duration=15s filename=/tmp/node-$TAG.jfr settings=profile >/dev/null
+a=$(cpu $NODE); b=$(cpu $KAFKA); sleep 15; a2=$(cpu $NODE); b2=$(cpu $KAFKA)
+echo "direct: node $((a2-a)) ticks/15s, kafka $((b2-b))" > /tmp/cpu-$TAG.txt
+for i in $(seq 1 180); do grep -q "through the gateway" "$OUT" && break; sleep 1; done
+sleep 5
+"$JAVA_HOME/bin/jcmd" "$GW" JFR.start duration=15s filename=/tmp/gw-$TAG.jfr settings=profile >/dev/null
+a=$(cpu $NODE); b=$(cpu $KAFKA); c=$(cpu $GW); sleep 15; a2=$(cpu $NODE); b2=$(cpu $KAFKA); c2=$(cpu $GW)
+echo "gateway: node $((a2-a)) ticks/15s, kafka $((b2-b)), gateway $((c2-c))" >> /tmp/cpu-$TAG.txt
+wait
+grep -E "sample|Requests/sec|^p50" "$OUT" >> /tmp/cpu-$TAG.txt
+cat /tmp/cpu-$TAG.txt
