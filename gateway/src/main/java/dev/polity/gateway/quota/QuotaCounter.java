@@ -1,6 +1,7 @@
 package dev.polity.gateway.quota;
 
 import dev.polity.gateway.config.GatewayConfig;
+import dev.polity.gateway.http.RetryLaterException;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Clock;
@@ -38,6 +39,13 @@ public class QuotaCounter {
     /** The outcome of counting one request. */
     public record Verdict(boolean allowed, long hourLimit, long hourRemaining, long dayLimit, long dayRemaining, Duration retryAfter,
                           String exceeded) {
+
+        /** The 429 problem for a refused request of {@code client}, with {@code Retry-After}. */
+        public RetryLaterException refusal(String client) {
+            long limit = "day".equals(exceeded) ? dayLimit : hourLimit;
+            return new RetryLaterException(429, "quota-exceeded", "Too many requests", "client '" + client + "' used its quota of "
+                    + limit + " requests per " + exceeded + "; retry after the Retry-After seconds", retryAfter);
+        }
     }
 
     public boolean enabled() {

@@ -1,6 +1,7 @@
 package dev.polity.gateway.quota;
 
 import dev.polity.gateway.http.Problems;
+import dev.polity.gateway.http.RetryLaterException;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
@@ -32,10 +33,9 @@ public class QuotaFilter {
         if (verdict.allowed()) {
             return null;
         }
-        long limit = verdict.exceeded().equals("day") ? verdict.dayLimit() : verdict.hourLimit();
-        return Problems.response(429, "quota-exceeded", "Too many requests", "client '" + client + "' used its quota of " + limit
-                + " requests per " + verdict.exceeded() + "; retry after the Retry-After seconds", request.getUriInfo().getPath(),
-                verdict.retryAfter());
+        RetryLaterException refusal = verdict.refusal(client);
+        return Problems.response(refusal.status(), refusal.slug(), refusal.title(), refusal.getMessage(), request.getUriInfo().getPath(),
+                refusal.retryAfter());
     }
 
     /** The OAuth client the token was issued to ({@code azp}, else {@code client_id}), else the subject. */

@@ -156,10 +156,7 @@ public class DecisionRoute {
             String client = QuotaFilter.clientOf(identity);
             QuotaCounter.Verdict verdict = quotas.count(client);
             if (!verdict.allowed()) {
-                long limit = verdict.exceeded().equals("day") ? verdict.dayLimit() : verdict.hourLimit();
-                throw new RetryLaterException(429, "quota-exceeded", "Too many requests", "client '" + client
-                        + "' used its quota of " + limit + " requests per " + verdict.exceeded()
-                        + "; retry after the Retry-After seconds", verdict.retryAfter());
+                throw verdict.refusal(client);
             }
         }
         return caller;

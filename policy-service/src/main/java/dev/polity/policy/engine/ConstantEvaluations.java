@@ -23,10 +23,10 @@ public final class ConstantEvaluations {
     private final PolicyEvaluation notApplicableByMatch;
     /** Null unless the policy is team-scoped. */
     private final PolicyEvaluation notApplicableByTeam;
-    private volatile Object allPassedRendered;
-    private volatile Object notApplicableByMatchRendered;
-    private volatile Object notApplicableByTeamRendered;
-    private volatile Object memo;
+    private final Memo allPassedRendered = new Memo();
+    private final Memo notApplicableByMatchRendered = new Memo();
+    private final Memo notApplicableByTeamRendered = new Memo();
+    private final Memo memo = new Memo();
 
     ConstantEvaluations(PolicyDocument document, List<CompiledPolicy.CompiledRule> rules) {
         List<RuleResult> passed = rules.stream().map(rule -> new RuleResult(rule.rule().name(), true, null, null, null)).toList();
@@ -54,28 +54,18 @@ public final class ConstantEvaluations {
      * these constant evaluations (the same object); null for any other evaluation. One renderer per
      * process is expected: the first rendering is kept.
      */
-    @SuppressWarnings("unchecked")
     public <T> T renderIfConstant(PolicyEvaluation evaluation, Function<PolicyEvaluation, T> renderer) {
+        if (evaluation == null) {
+            return null;
+        }
         if (evaluation == allPassed) {
-            Object rendered = allPassedRendered;
-            if (rendered == null) {
-                allPassedRendered = rendered = renderer.apply(evaluation);
-            }
-            return (T) rendered;
+            return allPassedRendered.get(() -> renderer.apply(evaluation));
         }
         if (evaluation == notApplicableByMatch) {
-            Object rendered = notApplicableByMatchRendered;
-            if (rendered == null) {
-                notApplicableByMatchRendered = rendered = renderer.apply(evaluation);
-            }
-            return (T) rendered;
+            return notApplicableByMatchRendered.get(() -> renderer.apply(evaluation));
         }
-        if (evaluation != null && evaluation == notApplicableByTeam) {
-            Object rendered = notApplicableByTeamRendered;
-            if (rendered == null) {
-                notApplicableByTeamRendered = rendered = renderer.apply(evaluation);
-            }
-            return (T) rendered;
+        if (evaluation == notApplicableByTeam) {
+            return notApplicableByTeamRendered.get(() -> renderer.apply(evaluation));
         }
         return null;
     }
@@ -84,13 +74,22 @@ public final class ConstantEvaluations {
      * One value a renderer derives from this policy, computed once (the node's JSON writer keeps the
      * policy's encoded names here). One renderer per process is expected: the first value is kept.
      */
-    @SuppressWarnings("unchecked")
     public <T> T memo(Supplier<T> derive) {
-        Object value = memo;
-        if (value == null) {
-            memo = value = derive.get();
+        return memo.get(derive);
+    }
+
+    /** A value computed on first use; a race computes it twice, harmlessly, and keeps one. */
+    private static final class Memo {
+        private volatile Object value;
+
+        @SuppressWarnings("unchecked")
+        <T> T get(Supplier<T> compute) {
+            Object current = value;
+            if (current == null) {
+                value = current = compute.get();
+            }
+            return (T) current;
         }
-        return (T) value;
     }
 
     private static PolicyEvaluation notApplicable(PolicyDocument document, String reason) {
