@@ -30,12 +30,7 @@ public class BreakGlassUseFilter {
         if (grants == null || grants.isEmpty()) {
             return Uni.createFrom().nullItem();
         }
-        String method = request.getMethod();
-        String path = request.getUriInfo().getRequestUri().getRawPath();
-        Uni<Void> all = Uni.createFrom().voidItem();
-        for (BreakGlassGrant grant : grants) {
-            all = all.chain(() -> audit.used(grant, method, path));
-        }
-        return all.replaceWith((Response) null);
+        return audit.usedAll(grants, request.getMethod(), request.getUriInfo().getRequestUri().getRawPath())
+                .replaceWith((Response) null);
     }
 }

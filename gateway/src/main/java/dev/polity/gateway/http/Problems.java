@@ -16,11 +16,16 @@ public final class Problems {
     private Problems() {
     }
 
+    /** {@code Retry-After} in whole seconds, rounded up, at least 1. */
+    public static String retryAfterSeconds(Duration retryAfter) {
+        return String.valueOf(Math.max(1, (retryAfter.toMillis() + 999) / 1000));
+    }
+
     public static Response response(int status, String slug, String title, String detail, String instance, Duration retryAfter) {
         Response.ResponseBuilder builder = Response.status(status).type(Problem.MEDIA_TYPE)
-                .entity(new Problem("urn:polity:problem:" + slug, title, status, detail, instance, List.of()));
+                .entity(Problem.of(status, slug, title, detail, instance, List.of()));
         if (retryAfter != null) {
-            builder.header("Retry-After", String.valueOf(Math.max(1, (retryAfter.toMillis() + 999) / 1000)));
+            builder.header("Retry-After", retryAfterSeconds(retryAfter));
         }
         return builder.build();
     }

@@ -98,10 +98,7 @@ public class PipelineResource {
             throw new ProblemException(403, "role-missing", "Forbidden", "deploying to production needs the ml_engineer role", List.of());
         }
         String organization = caller.organization();
-        String nodeUrl = config.policyNodes().get(organization);
-        if (nodeUrl == null) {
-            throw ProblemException.unavailable("no policy node is configured for organization '" + organization + "'");
-        }
+        forwarder.policyNodeUrl(organization); // 503 before anything is registered when the organisation has no node
         String versionName = request.version().get("version").asText();
         String versionsPath = "/api/v1/models/" + organization + "/" + request.model() + "/versions";
         Map<String, String> forwarded = forwardedHeaders(headers);
@@ -123,8 +120,7 @@ public class PipelineResource {
                 })
                 .chain(registered -> {
                     ObjectNode decisionRequest = decisionRequest(organization, request, registered.version());
-                    return forwarder.call("policy node of " + organization, nodeUrl, "POST", "/api/v1/decisions", forwarded,
-                                    writeJson(decisionRequest))
+                    return forwarder.callPolicyNode(organization, "POST", "/api/v1/decisions", forwarded, writeJson(decisionRequest))
                             .map(decided -> {
                                 if (decided.status() != 200) {
                                     throw new Relayed(decided);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.polity.gateway.breakglass.BreakGlassAudit;
 import dev.polity.gateway.config.GatewayConfig;
+import dev.polity.gateway.http.Problems;
 import dev.polity.gateway.http.RetryLaterException;
 import dev.polity.gateway.quota.QuotaCounter;
 import dev.polity.gateway.quota.QuotaFilter;
@@ -136,7 +137,8 @@ public class DecisionRoute {
                 return;
             }
             try {
-                auditGrants(grants, request.path())
+                // Every use of a break-glass grant is audited before the call is made (503 if it cannot be).
+                breakGlass.usedAll(grants, "POST", request.path())
                         .chain(() -> relay(caller, received.result(), request))
                         .subscribe().with(answer -> respond(context, answer), failure -> fail(context, failure));
             } catch (RuntimeException e) {
@@ -162,23 +164,9 @@ public class DecisionRoute {
         return caller;
     }
 
-    /** Every use of a break-glass grant is audited before the call is made (503 if it cannot be). */
-    private Uni<Void> auditGrants(List<BreakGlassGrant> grants, String path) {
-        Uni<Void> audited = Uni.createFrom().voidItem();
-        if (grants != null) {
-            for (BreakGlassGrant grant : grants) {
-                audited = audited.chain(() -> breakGlass.used(grant, "POST", path));
-            }
-        }
-        return audited;
-    }
-
     private Uni<ServiceAnswer> relay(Caller caller, Buffer body, HttpServerRequest request) {
         String organization = caller.organization();
-        String nodeUrl = config.policyNodes().get(organization);
-        if (nodeUrl == null) {
-            throw ProblemException.unavailable("no policy node is configured for organization '" + organization + "'");
-        }
+        forwarder.policyNodeUrl(organization); // 503 before the body is parsed when the organisation has no node
         byte[] bound = binding.bind(body.getBytes(), organization, caller.team());
         Map<String, String> headers = new HashMap<>();
         for (String name : Forwarder.FORWARDED_REQUEST_HEADERS) {
@@ -188,8 +176,7 @@ public class DecisionRoute {
             }
         }
         String query = request.query();
-        return forwarder.call("policy node of " + organization, nodeUrl, "POST", query == null ? PATH : PATH + "?" + query,
-                headers, bound);
+        return forwarder.callPolicyNode(organization, "POST", query == null ? PATH : PATH + "?" + query, headers, bound);
     }
 
     private static void respond(RoutingContext context, ServiceAnswer answer) {
@@ -215,14 +202,13 @@ public class DecisionRoute {
         }
         response.setStatusCode(problem.status()).putHeader("Content-Type", Problem.MEDIA_TYPE);
         if (problem instanceof RetryLaterException retryLater && retryLater.retryAfter() != null) {
-            response.putHeader("Retry-After", String.valueOf(Math.max(1, (retryLater.retryAfter().toMillis() + 999) / 1000)));
+            response.putHeader("Retry-After", Problems.retryAfterSeconds(retryLater.retryAfter()));
         }
         if (problem.status() == 401) {
             response.putHeader("WWW-Authenticate", "Bearer");
         }
         try {
-            response.end(Buffer.buffer(json.writeValueAsBytes(new Problem("urn:polity:problem:" + problem.slug(), problem.title(),
-                    problem.status(), problem.getMessage(), PATH, problem.errors()))));
+            response.end(Buffer.buffer(json.writeValueAsBytes(Problem.of(problem, PATH))));
         } catch (JsonProcessingException e) {
             response.end();
         }

@@ -117,6 +117,21 @@ public class Forwarder {
                         service + " is unavailable: too many recent calls failed, so calls to it are paused (circuit open); retry later", config.resilience().circuitBreakerDelay()));
     }
 
+    /** The base URL of {@code organization}'s policy node; a 503 problem when none is configured. */
+    public String policyNodeUrl(String organization) {
+        String nodeUrl = config.policyNodes().get(organization);
+        if (nodeUrl == null) {
+            throw ProblemException.unavailable("no policy node is configured for organization '" + organization + "'");
+        }
+        return nodeUrl;
+    }
+
+    /** {@link #call} to {@code organization}'s policy node, under that node's own circuit breaker. */
+    public Uni<ServiceAnswer> callPolicyNode(String organization, String method, String pathAndQuery,
+                                             Map<String, String> requestHeaders, byte[] body) {
+        return call("policy node of " + organization, policyNodeUrl(organization), method, pathAndQuery, requestHeaders, body);
+    }
+
     private Uni<ServiceAnswer> send(String service, String baseUrl, String method, String pathAndQuery,
                                     Map<String, String> requestHeaders, byte[] body, boolean idempotent) {
         URI target = URI.create(stripTrailingSlash(baseUrl) + pathAndQuery);

@@ -142,11 +142,8 @@ public class GatewayResource {
     }
 
     private Uni<Response> forwardToNode(String organization, RoutedRequest request) {
-        String nodeUrl = config.policyNodes().get(organization);
-        if (nodeUrl == null) {
-            throw ProblemException.unavailable("no policy node is configured for organization '" + organization + "'");
-        }
-        return forward("policy node of " + organization, nodeUrl, request);
+        return forwarder.callPolicyNode(organization, request.method(), request.pathAndQuery(), request.headers(), request.body())
+                .map(Forwarder::toResponse);
     }
 
     private Uni<Response> forward(String service, String baseUrl, RoutedRequest request) {

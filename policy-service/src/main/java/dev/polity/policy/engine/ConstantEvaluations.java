@@ -5,14 +5,13 @@ import dev.polity.contracts.policy.ScopeLevel;
 
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * What a policy answers when nothing in it depends on the request: every rule passed, or the policy
  * does not apply (its match guard is false, or it is scoped to another team). Built once per compiled
- * policy, so a decision neither allocates these again nor renders them again: {@link #renderIfConstant}
- * keeps one rendering of each (the node's JSON writer keeps their encoded JSON here).
+ * policy, so a decision does not allocate them again; {@link #memo} keeps what a renderer derives from
+ * them once (the node's JSON writer keeps their encoded JSON there).
  */
 public final class ConstantEvaluations {
 
@@ -23,10 +22,7 @@ public final class ConstantEvaluations {
     private final PolicyEvaluation notApplicableByMatch;
     /** Null unless the policy is team-scoped. */
     private final PolicyEvaluation notApplicableByTeam;
-    private final Memo allPassedRendered = new Memo();
-    private final Memo notApplicableByMatchRendered = new Memo();
-    private final Memo notApplicableByTeamRendered = new Memo();
-    private final Memo memo = new Memo();
+    private volatile Object memo;
 
     ConstantEvaluations(PolicyDocument document, List<CompiledPolicy.CompiledRule> rules) {
         List<RuleResult> passed = rules.stream().map(rule -> new RuleResult(rule.rule().name(), true, null, null, null)).toList();
@@ -50,46 +46,16 @@ public final class ConstantEvaluations {
     }
 
     /**
-     * {@code renderer}'s rendering of {@code evaluation}, computed once, when {@code evaluation} is one of
-     * these constant evaluations (the same object); null for any other evaluation. One renderer per
-     * process is expected: the first rendering is kept.
-     */
-    public <T> T renderIfConstant(PolicyEvaluation evaluation, Function<PolicyEvaluation, T> renderer) {
-        if (evaluation == null) {
-            return null;
-        }
-        if (evaluation == allPassed) {
-            return allPassedRendered.get(() -> renderer.apply(evaluation));
-        }
-        if (evaluation == notApplicableByMatch) {
-            return notApplicableByMatchRendered.get(() -> renderer.apply(evaluation));
-        }
-        if (evaluation == notApplicableByTeam) {
-            return notApplicableByTeamRendered.get(() -> renderer.apply(evaluation));
-        }
-        return null;
-    }
-
-    /**
      * One value a renderer derives from this policy, computed once (the node's JSON writer keeps the
      * policy's encoded names here). One renderer per process is expected: the first value is kept.
      */
+    @SuppressWarnings("unchecked")
     public <T> T memo(Supplier<T> derive) {
-        return memo.get(derive);
-    }
-
-    /** A value computed on first use; a race computes it twice, harmlessly, and keeps one. */
-    private static final class Memo {
-        private volatile Object value;
-
-        @SuppressWarnings("unchecked")
-        <T> T get(Supplier<T> compute) {
-            Object current = value;
-            if (current == null) {
-                value = current = compute.get();
-            }
-            return (T) current;
+        Object value = memo;
+        if (value == null) {
+            memo = value = derive.get(); // a race derives it twice, harmlessly, and keeps one
         }
+        return (T) value;
     }
 
     private static PolicyEvaluation notApplicable(PolicyDocument document, String reason) {

@@ -36,6 +36,6 @@ public class SecurityProblems {
 
     private static Response.ResponseBuilder problem(int status, String slug, String title, String detail, UriInfo uri) {
         return Response.status(status).type(Problem.MEDIA_TYPE)
-                .entity(new Problem("urn:polity:problem:" + slug, title, status, detail, uri.getPath(), List.of()));
+                .entity(Problem.of(status, slug, title, detail, uri.getPath(), List.of()));
     }
 }

@@ -15,4 +15,15 @@ import java.util.List;
 public record Problem(String type, String title, int status, String detail, String instance, List<FieldError> errors) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
+    /** Every problem type is this prefix and a slug, e.g. {@code urn:polity:problem:tenant-mismatch}. */
+    public static final String TYPE_PREFIX = "urn:polity:problem:";
+
+    public static Problem of(int status, String slug, String title, String detail, String instance, List<FieldError> errors) {
+        return new Problem(TYPE_PREFIX + slug, title, status, detail, instance, errors);
+    }
+
+    /** The answer for a {@link ProblemException} at {@code instance}. */
+    public static Problem of(ProblemException e, String instance) {
+        return of(e.status(), e.slug(), e.title(), e.getMessage(), instance, e.errors());
+    }
 }

@@ -130,8 +130,7 @@ public class ProblemMappers {
     }
 
     static Response respond(int status, String slug, String title, String detail, UriInfo uri, List<FieldError> errors) {
-        Problem problem = new Problem("urn:polity:problem:" + slug, title, status, detail,
-                uri == null ? null : uri.getPath(), errors);
+        Problem problem = Problem.of(status, slug, title, detail, uri == null ? null : uri.getPath(), errors);
         return Response.status(status).type(Problem.MEDIA_TYPE).entity(problem).build();
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.polity.policy.decision.rest.DecisionResponse;
 import dev.polity.policy.engine.CompiledPolicy;
+import dev.polity.policy.engine.ConstantEvaluations;
 import dev.polity.policy.engine.Outcome;
 import dev.polity.policy.engine.PolicyEvaluation;
 import dev.polity.policy.engine.RuleResult;
@@ -153,8 +154,9 @@ public class DecisionJsonWriter {
         for (int i = 0; i < evaluations.size(); i++) {
             PolicyEvaluation evaluation = evaluations.get(i);
             CompiledPolicy compiled = i < policies.size() ? policies.get(i) : null;
-            Rendered constant = compiled == null ? null : compiled.constants().renderIfConstant(evaluation, this::render);
-            EncodedNames names = compiled == null ? null : compiled.constants().memo(() -> EncodedNames.of(compiled));
+            PolicyJson policyJson = compiled == null ? null : compiled.constants().memo(() -> policyJson(compiled));
+            Rendered constant = policyJson == null ? null : policyJson.renderedFor(evaluation);
+            EncodedNames names = policyJson == null ? null : policyJson.names();
             if (constant != null) {
                 generator.writeRawValue(auditRecord ? constant.auditRecord() : constant.response());
             } else if (auditRecord) {
@@ -265,17 +267,43 @@ public class DecisionJsonWriter {
     private record Rendered(SerializedString response, SerializedString auditRecord) {
     }
 
-    private Rendered render(PolicyEvaluation evaluation) {
-        return new Rendered(renderOne(evaluation, false), renderOne(evaluation, true));
+    /**
+     * What the writer keeps per compiled policy: its encoded names and both JSON forms of its constant
+     * evaluations ({@link ConstantEvaluations}), which are the same objects in every decision.
+     */
+    private record PolicyJson(EncodedNames names, ConstantEvaluations constants, Rendered allPassed,
+                              Rendered notApplicableByMatch, Rendered notApplicableByTeam) {
+
+        /** The rendering of {@code evaluation} when it is one of the constant evaluations; else null. */
+        Rendered renderedFor(PolicyEvaluation evaluation) {
+            if (evaluation == constants.allPassed()) {
+                return allPassed;
+            }
+            if (evaluation == constants.notApplicableByMatch()) {
+                return notApplicableByMatch;
+            }
+            return evaluation != null && evaluation == constants.notApplicableByTeam() ? notApplicableByTeam : null;
+        }
     }
 
-    private SerializedString renderOne(PolicyEvaluation evaluation, boolean auditRecord) {
+    private PolicyJson policyJson(CompiledPolicy policy) {
+        EncodedNames names = EncodedNames.of(policy);
+        ConstantEvaluations constants = policy.constants();
+        return new PolicyJson(names, constants, render(constants.allPassed(), names), render(constants.notApplicableByMatch(), names),
+                constants.notApplicableByTeam() == null ? null : render(constants.notApplicableByTeam(), names));
+    }
+
+    private Rendered render(PolicyEvaluation evaluation, EncodedNames names) {
+        return new Rendered(renderOne(evaluation, names, false), renderOne(evaluation, names, true));
+    }
+
+    private SerializedString renderOne(PolicyEvaluation evaluation, EncodedNames names, boolean auditRecord) {
         ByteArrayBuilder out = new ByteArrayBuilder(1024);
         try (JsonGenerator generator = json.getFactory().createGenerator(out)) {
             if (auditRecord) {
-                writeAuditedPolicy(generator, evaluation, null);
+                writeAuditedPolicy(generator, evaluation, names);
             } else {
-                writePolicy(generator, evaluation, null);
+                writePolicy(generator, evaluation, names);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("a policy evaluation could not be serialised", e);

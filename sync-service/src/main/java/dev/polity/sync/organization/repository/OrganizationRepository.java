@@ -30,11 +30,7 @@ public class OrganizationRepository implements PanacheRepositoryBase<Organizatio
      * row (an outbox row, an override, a policy submission's {@link #findByIdKeyShare}) wait for it.
      */
     public Uni<OrganizationEntity> findByIdForRemoval(String id) {
-        return getSession().flatMap(session -> session.createNativeQuery(
-                        "select * from organizations where id = :id for update", OrganizationEntity.class)
-                .setParameter("id", id)
-                .getResultList())
-                .map(found -> found.isEmpty() ? null : found.getFirst());
+        return findLocked(id, "for update");
     }
 
     /**
@@ -42,8 +38,13 @@ public class OrganizationRepository implements PanacheRepositoryBase<Organizatio
      * ({@code for key share}: does not wait for bundle builds, only for a removal).
      */
     public Uni<OrganizationEntity> findByIdKeyShare(String id) {
+        return findLocked(id, "for key share");
+    }
+
+    /** One organisation, its row locked with {@code lock} (a fixed clause, never input) until the transaction ends. */
+    private Uni<OrganizationEntity> findLocked(String id, String lock) {
         return getSession().flatMap(session -> session.createNativeQuery(
-                        "select * from organizations where id = :id for key share", OrganizationEntity.class)
+                        "select * from organizations where id = :id " + lock, OrganizationEntity.class)
                 .setParameter("id", id)
                 .getResultList())
                 .map(found -> found.isEmpty() ? null : found.getFirst());
