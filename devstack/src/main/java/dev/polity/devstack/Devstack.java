@@ -105,7 +105,7 @@ public final class Devstack implements AutoCloseable {
     /** Kafka and PostgreSQL start in parallel: each spends most of its start-up waiting on its own process. */
     private static Devstack startProcesses(DevstackOptions options, Path workDirectory, boolean temporary) {
         CompletableFuture<KafkaBroker> kafka = options.kafka()
-                ? CompletableFuture.supplyAsync(() -> KafkaBroker.start(workDirectory.resolve("kafka"), options.topics()),
+                ? CompletableFuture.supplyAsync(() -> KafkaBroker.start(workDirectory.resolve("kafka"), options.topics(), options.kafkaJvmOptions()),
                         Devstack::runOnNewThread)
                 : CompletableFuture.completedFuture(null);
         CompletableFuture<PostgresServer> postgres = options.postgres()

@@ -2,6 +2,7 @@ package dev.polity.devstack;
 
 import dev.polity.contracts.TopicSpec;
 import dev.polity.contracts.Topics;
+import dev.polity.devstack.kafka.KafkaBroker;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -16,14 +17,17 @@ import java.util.Optional;
  * @param kafka         whether to provide Kafka (and create {@code topics} on it)
  * @param postgres      whether to provide PostgreSQL
  * @param topics        the topics to create, with their configs
+ * @param kafkaJvmOptions options of the Kafka broker's JVM (local mode only): {@link KafkaBroker#TEST_JVM_OPTIONS}
+ *                        unless a benchmark asks for {@link KafkaBroker#SERVER_JVM_OPTIONS}
  */
 public record DevstackOptions(DevstackMode mode, Optional<Path> workDirectory, boolean kafka, boolean postgres,
-                              List<TopicSpec> topics) {
+                              List<TopicSpec> topics, List<String> kafkaJvmOptions) {
 
     public DevstackOptions {
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(workDirectory, "workDirectory");
         topics = List.copyOf(topics);
+        kafkaJvmOptions = List.copyOf(kafkaJvmOptions);
     }
 
     /** Kafka with every Polity topic and PostgreSQL, in the mode {@code POLITY_DEVSTACK_MODE} names, in a temporary directory. */
@@ -41,6 +45,7 @@ public record DevstackOptions(DevstackMode mode, Optional<Path> workDirectory, b
         private boolean kafka = true;
         private boolean postgres = true;
         private List<TopicSpec> topics = Topics.ALL;
+        private List<String> kafkaJvmOptions = KafkaBroker.TEST_JVM_OPTIONS;
 
         private Builder() {
         }
@@ -73,9 +78,15 @@ public record DevstackOptions(DevstackMode mode, Optional<Path> workDirectory, b
             return this;
         }
 
+        /** Defaults to {@link KafkaBroker#TEST_JVM_OPTIONS}. */
+        public Builder kafkaJvmOptions(List<String> kafkaJvmOptions) {
+            this.kafkaJvmOptions = List.copyOf(kafkaJvmOptions);
+            return this;
+        }
+
         public DevstackOptions build() {
             return new DevstackOptions(mode != null ? mode : DevstackMode.fromEnvironment(),
-                    Optional.ofNullable(workDirectory), kafka, postgres, topics);
+                    Optional.ofNullable(workDirectory), kafka, postgres, topics, kafkaJvmOptions);
         }
     }
 }

@@ -59,7 +59,7 @@ public final class DecisionThroughputBench {
         Path work = Files.createTempDirectory("polity-bench", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         List<AutoCloseable> started = new ArrayList<>();
         try {
-            KafkaBroker broker = KafkaBroker.start(work.resolve("kafka"), Topics.ALL);
+            KafkaBroker broker = KafkaBroker.start(work.resolve("kafka"), Topics.ALL, KafkaBroker.SERVER_JVM_OPTIONS);
             started.add(broker);
             OidcTestServer oidc = OidcTestServer.start();
             started.add(oidc);

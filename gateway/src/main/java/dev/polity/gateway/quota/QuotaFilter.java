@@ -5,6 +5,7 @@ import dev.polity.gateway.http.RetryLaterException;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
+import dev.polity.support.security.TokenClaims;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
@@ -42,9 +43,9 @@ public class QuotaFilter {
     public static String clientOf(SecurityIdentity identity) {
         if (identity.getPrincipal() instanceof JsonWebToken token) {
             for (String claim : new String[] {"azp", "client_id"}) {
-                Object value = token.getClaim(claim);
-                if (value != null && !value.toString().isBlank()) {
-                    return value.toString().replace("\"", "");
+                String value = TokenClaims.string(token, claim);
+                if (value != null && !value.isBlank()) {
+                    return value;
                 }
             }
         }

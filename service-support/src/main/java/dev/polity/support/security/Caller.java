@@ -62,8 +62,7 @@ public class Caller {
 
     private String claim(String name) {
         if (identity.getPrincipal() instanceof JsonWebToken token) {
-            Object value = token.getClaim(name);
-            return value == null ? null : value.toString().replace("\"", "");
+            return TokenClaims.string(token, name);
         }
         return null;
     }

@@ -6,6 +6,7 @@ import dev.polity.contracts.crypto.Hashes;
 import dev.polity.contracts.events.CloudEvent;
 import dev.polity.devstack.Devstack;
 import dev.polity.devstack.DevstackOptions;
+import dev.polity.devstack.kafka.KafkaBroker;
 import dev.polity.devstack.PostgresEndpoint;
 import dev.polity.devstack.oidc.OidcTestServer;
 import dev.polity.devstack.process.FreePorts;
@@ -68,7 +69,7 @@ public final class AuditIngestBench {
                 Runtime.getRuntime().availableProcessors(), batch, System.getProperty("poll", "1000 (default)"));
         List<CloudEvent> generated = generate(events);
 
-        try (Devstack devstack = Devstack.start(DevstackOptions.defaults()); OidcTestServer oidc = OidcTestServer.start()) {
+        try (Devstack devstack = Devstack.start(DevstackOptions.builder().kafkaJvmOptions(KafkaBroker.SERVER_JVM_OPTIONS).build()); OidcTestServer oidc = OidcTestServer.start()) {
             devstack.createDatabase("bench_plain");
             devstack.createDatabase("bench_audit");
             PostgresEndpoint postgres = devstack.postgres();

@@ -6,6 +6,7 @@ import io.quarkus.security.identity.SecurityIdentityAugmentor;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import dev.polity.support.security.TokenClaims;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -40,12 +41,12 @@ public class BreakGlassAugmentor implements SecurityIdentityAugmentor {
         if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken token)) {
             return Uni.createFrom().item(identity);
         }
-        Object organization = token.getClaim(organizationClaim);
+        String organization = TokenClaims.string(token, organizationClaim);
         if (organization == null) {
             return Uni.createFrom().item(identity);
         }
         // The same reading of the claim as Caller.organization().
-        List<BreakGlassGrant> grants = store.activeFor(organization.toString().replace("\"", ""), identity.getPrincipal().getName(),
+        List<BreakGlassGrant> grants = store.activeFor(organization, identity.getPrincipal().getName(),
                 Instant.now());
         if (grants.isEmpty()) {
             return Uni.createFrom().item(identity);
