@@ -2,13 +2,14 @@
 # Runs the benchmark and, 5 s into each measured phase, samples for 15 s the CPU time of the policy
 # node, the gateway and the Kafka broker (from /proc/<pid>/stat, in 10 ms ticks) and records a JFR
 # profile of the node (direct phase) and of the gateway (gateway phase).
-# Usage (from the repository root): bench/decision-throughput/profile.sh <tag> [duration-seconds]
+# Usage (from the repository root): bench/decision-throughput/profile.sh <tag> [duration-seconds] [-D<property>=<value>...]
+# (the -D properties go to the benchmark, e.g. -Dnode.jvm="-Xmx384m"; see DecisionThroughputBench).
 # Output: /tmp/bench-<tag>.txt (the benchmark), /tmp/cpu-<tag>.txt (CPU), /tmp/{node,gw}-<tag>.jfr.
 set -u
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-TAG=$1; D=${2:-30}
+TAG=$1; D=${2:-30}; shift; shift || true
 OUT=/tmp/bench-$TAG.txt
-(./mvnw -q -B -f bench/decision-throughput/pom.xml compile exec:java -Dduration=${D}s > "$OUT" 2>&1; echo done >> "$OUT") &
+(./mvnw -q -B -f bench/decision-throughput/pom.xml compile exec:java -Dduration=${D}s "$@" > "$OUT" 2>&1; echo done >> "$OUT") &
 for i in $(seq 1 180); do grep -q "straight to" "$OUT" && break; sleep 1; done
 NODE=$(pgrep -f 'policy-service/target/quarkus-app' | head -1)
 GW=$(pgrep -f 'gateway/target/quarkus-app' | head -1)
@@ -24,5 +25,6 @@ sleep 5
 a=$(cpu $NODE); b=$(cpu $KAFKA); c=$(cpu $GW); sleep 15; a2=$(cpu $NODE); b2=$(cpu $KAFKA); c2=$(cpu $GW)
 echo "gateway: node $((a2-a)) ticks/15s, kafka $((b2-b)), gateway $((c2-c))" >> /tmp/cpu-$TAG.txt
 wait
+"$JAVA_HOME/bin/jfr" summary /tmp/node-$TAG.jfr | awk '$1=="jdk.GarbageCollection" {print "node young+old GCs in 15 s (direct phase): " $2}' >> /tmp/cpu-$TAG.txt
 grep -E "sample|Requests/sec|^p50" "$OUT" >> /tmp/cpu-$TAG.txt
 cat /tmp/cpu-$TAG.txt

@@ -503,9 +503,10 @@ spec:
           envFrom:
             - configMapRef:
                 name: {{ $name }}
-          {{- if or $kafkaEnv .Values.gateway.extraEnv }}
+          {{- if or $kafkaEnv .Values.gateway.extraEnv .Values.gateway.jvmOptions }}
           env:
             {{- with $kafkaEnv }}{{ . | nindent 12 }}{{- end }}
+            {{- include "polity.jvmEnv" .Values.gateway | nindent 12 }}
             {{- with .Values.gateway.extraEnv }}
             {{- toYaml . | nindent 12 }}
             {{- end }}
@@ -621,3 +622,11 @@ spec:
 {{- end }}
 {{- end }}
 {{- end }}
+
+{{- /* A component's jvmOptions as JAVA_TOOL_OPTIONS, which every JVM reads whatever the image's start script. */ -}}
+{{- define "polity.jvmEnv" -}}
+{{- with .jvmOptions }}
+- name: JAVA_TOOL_OPTIONS
+  value: {{ . | quote }}
+{{- end }}
+{{- end -}}

@@ -146,6 +146,7 @@ spec:
             {{- with .secretEnv }}
             {{- . | nindent 12 }}
             {{- end }}
+            {{- include "polity.jvmEnv" .c.values | nindent 12 }}
             {{- with .c.values.extraEnv }}
             {{- toYaml . | nindent 12 }}
             {{- end }}

@@ -34,6 +34,16 @@ class CentralChartTest {
         assertThat(objects).noneMatch(o -> o.getKind().equals("Secret"));
     }
 
+    /** Without JVM options a JVM in a container takes a quarter of the memory limit as heap. */
+    @Test
+    void givesEveryServiceItsJvmOptions() {
+        List<HasMetadata> objects = DEFAULTS.objects();
+        for (String service : List.of("sync-service", "registry-service", "audit-service", "gateway")) {
+            assertThat(env(deployment(objects, service))).as(service)
+                    .containsEntry("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError");
+        }
+    }
+
     @Test
     void pointsEveryServiceAtItsOwnDatabaseOverVerifiedTls() {
         List<HasMetadata> objects = DEFAULTS.objects();

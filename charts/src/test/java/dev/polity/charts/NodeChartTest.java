@@ -47,6 +47,16 @@ class NodeChartTest {
         assertThat(EU.manifest()).contains("POLITY_NODE_REGION: \"eu\"");
     }
 
+    /** The node's JVM options are the ones bench/decision-throughput measures with; the gateway gets its heap share. */
+    @Test
+    void givesThePolicyNodeAndTheGatewayTheirJvmOptions() {
+        List<HasMetadata> objects = Render.of(Charts.NODE, "globalcorp-eu", Charts.NODE.resolve("values-eu.yaml")).objects();
+        assertThat(env(of(objects, StatefulSet.class).get(0))).containsEntry("JAVA_TOOL_OPTIONS",
+                "-XX:+UseParallelGC -XX:MaxRAMPercentage=60 -XX:NewRatio=1 -XX:+ExitOnOutOfMemoryError");
+        assertThat(env(of(objects, Deployment.class).get(0))).containsEntry("JAVA_TOOL_OPTIONS",
+                "-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError");
+    }
+
     @Test
     void keepsTheLastGoodBundleAndTheSpoolOnAPersistentVolumePerReplica() {
         List<HasMetadata> objects = EU.objects();

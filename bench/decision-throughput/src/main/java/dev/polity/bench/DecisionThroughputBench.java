@@ -42,11 +42,21 @@ import java.util.stream.Stream;
  *
  * <p>Arguments (system properties): {@code connections} (32), {@code duration} (30s),
  * {@code threads} (2), {@code warmup} (30s, for each of the two JVMs), {@code policies} (directory of policy YAML files; default the standard
- * library if present, else deploy/local/policies).
+ * library if present, else deploy/local/policies), {@code node.jvm} and {@code gateway.jvm} (the services' JVM options,
+ * space-separated; default what the node chart's {@code jvmOptions} give in its 512 MiB containers); any other {@code node.<key>} or {@code gateway.<key>} is passed to that
+ * service as its configuration key {@code <key>}, for experiments.
  */
 public final class DecisionThroughputBench {
 
     private static final String ORG = "acme";
+    /**
+     * The node chart's policyNode.jvmOptions in its 512 MiB container: 60 % of it as heap, half of that young,
+     * the parallel collector. Outside a container the percentage would be of the machine's memory, so the heap
+     * is given explicitly.
+     */
+    private static final String NODE_JVM_OPTIONS = "-XX:+UseParallelGC -Xmx307m -XX:NewRatio=1";
+    /** The chart's gateway.jvmOptions in its 512 MiB container. */
+    private static final String GATEWAY_JVM_OPTIONS = "-Xmx307m";
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(System.getProperty("polity.project.root", ".")).toAbsolutePath().normalize();
@@ -80,7 +90,9 @@ public final class DecisionThroughputBench {
             node.put("quarkus.oidc.auth-server-url", oidc.issuer());
             node.put("quarkus.http.port", String.valueOf(nodePort));
             node.put("quarkus.log.level", "WARN");
-            started.add(ServiceProcess.start("policy-node", root.resolve("policy-service/target/quarkus-app/quarkus-run.jar"), node,
+            node.putAll(overrides("node."));
+            started.add(ServiceProcess.start("policy-node", root.resolve("policy-service/target/quarkus-app/quarkus-run.jar"),
+                    jvmOptions("node.jvm", NODE_JVM_OPTIONS), node,
                     work.resolve("logs/node.log"), URI.create("http://127.0.0.1:" + nodePort + "/q/health/ready"), Duration.ofSeconds(120)));
 
             int gatewayPort = FreePorts.pick();
@@ -96,7 +108,9 @@ public final class DecisionThroughputBench {
             gateway.put("polity.gateway.quotas.per-hour", "1000000000000");
             gateway.put("polity.gateway.quotas.per-day", "1000000000000");
             gateway.put("quarkus.log.level", "WARN");
-            started.add(ServiceProcess.start("gateway", root.resolve("gateway/target/quarkus-app/quarkus-run.jar"), gateway,
+            gateway.putAll(overrides("gateway."));
+            started.add(ServiceProcess.start("gateway", root.resolve("gateway/target/quarkus-app/quarkus-run.jar"),
+                    jvmOptions("gateway.jvm", GATEWAY_JVM_OPTIONS), gateway,
                     work.resolve("logs/gateway.log"), URI.create("http://127.0.0.1:" + gatewayPort + "/q/health/ready"), Duration.ofSeconds(120)));
 
             String token = oidc.issueToken("bench", Map.of("org_id", ORG, "team_id", "bench", "roles", List.of("ml_engineer")),
@@ -118,6 +132,24 @@ public final class DecisionThroughputBench {
                 started.get(i).close();
             }
         }
+    }
+
+    /** {@code -D<prefix><key>=<value>} of this JVM as {@code <key>=<value>} for a service, except the JVM options. */
+    private static Map<String, String> overrides(String prefix) {
+        Map<String, String> overrides = new HashMap<>();
+        System.getProperties().stringPropertyNames().stream()
+                .filter(name -> name.startsWith(prefix) && !name.equals(prefix + "jvm"))
+                .forEach(name -> overrides.put(name.substring(prefix.length()), System.getProperty(name)));
+        if (!overrides.isEmpty()) {
+            System.out.println(prefix + "* overrides: " + overrides);
+        }
+        return overrides;
+    }
+
+    private static List<String> jvmOptions(String property, String defaultOptions) {
+        String options = System.getProperty(property, defaultOptions).trim();
+        System.out.println(property + ": " + options);
+        return List.of(options.split("\\s+"));
     }
 
     private static Path defaultPolicies(Path root) {
