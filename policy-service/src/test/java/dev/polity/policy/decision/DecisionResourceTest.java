@@ -79,7 +79,7 @@ class DecisionResourceTest {
         return TestTokens.of(ORG, role);
     }
 
-    private static RequestSpecification asPipeline() {
+    static RequestSpecification asPipeline() {
         return given().auth().oauth2(token("ml_engineer")).contentType(ContentType.JSON);
     }
 
@@ -111,7 +111,7 @@ class DecisionResourceTest {
                         message: PII used without consent tracking
                     """));
 
-    private static String decisionRequest(String trainingData) {
+    static String decisionRequest(String trainingData) {
         return """
                 {"model_id": "acme/churn", "organization_id": "%s", "team_id": "growth",
                  "model_metadata": {"name": "churn", "version": "1.0.0", "created_by": "alice",
@@ -138,7 +138,7 @@ class DecisionResourceTest {
         }
     }
 
-    private static long publishValidBundle() throws Exception {
+    static long publishValidBundle() throws Exception {
         long revision = REVISIONS.incrementAndGet();
         KeyPair keys = SigningKeysTestResource.KEYS;
         publish(Bundles.sign(ORG, revision, Instant.now(), POLICIES, keys.getPrivate(), keys.getPublic()));
@@ -375,6 +375,44 @@ class DecisionResourceTest {
         given().auth().oauth2(token("ml_engineer")).contentType(ContentType.JSON)
                 .body("{\"request\": " + decisionRequest("{}") + ", \"policies\": []}")
                 .post("/api/v1/decisions/dry-run").then().statusCode(403);
+    }
+
+    /** The plain Vert.x route (polity.node.decision-fast-path, on by default) is what answers, not Quarkus REST. */
+    @Test
+    void decisionsAreServedByThePlainRoute() throws Exception {
+        publishValidBundle();
+        double before = routeRequests();
+        asPipeline().body(decisionRequest("{\"contains_pii\": false}")).post("/api/v1/decisions").then().statusCode(200)
+                .contentType("application/json");
+        assertThat(routeRequests()).isGreaterThan(before);
+    }
+
+    static double routeRequests() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(line -> line.startsWith("polity_node_decision_route_requests_total"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @Test
+    void answersAnEmptyBodyWithAProblemNamingTheBody() {
+        asPipeline().body("").post("/api/v1/decisions")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("body"));
+    }
+
+    @Test
+    void refusesBodiesThatAreNotJson() {
+        given().auth().oauth2(token("ml_engineer")).contentType(ContentType.TEXT).body("model_id=acme/churn")
+                .post("/api/v1/decisions")
+                .then().statusCode(415).contentType("application/problem+json");
+    }
+
+    @Test
+    void refusesBodiesOverTheSizeLimit() {
+        String padding = "x".repeat(300 * 1024); // quarkus.http.limits.max-body-size is 256K
+        asPipeline().body(decisionRequest("{\"note\": \"" + padding + "\"}")).post("/api/v1/decisions")
+                .then().statusCode(413);
+        asPipeline().body(decisionRequest("{}")).post("/api/v1/decisions").then().statusCode(org.hamcrest.Matchers.oneOf(200, 503));
     }
 
     @Test
