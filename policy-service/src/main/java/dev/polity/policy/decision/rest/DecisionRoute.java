@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.polity.policy.config.NodeConfig;
 import dev.polity.policy.decision.service.DecisionService;
+import dev.polity.support.http.PlainRoutes;
 import dev.polity.support.problem.Problem;
 import dev.polity.support.problem.ProblemException;
 import dev.polity.support.problem.ProblemMappers;
@@ -14,8 +15,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.Unpooled;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
-import io.quarkus.vertx.http.runtime.RouteConstants;
-import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -80,30 +79,15 @@ public class DecisionRoute {
 
     void register(@Observes Router router) {
         if (config.decisionFastPath()) {
-            // Before Quarkus REST's handler (ROUTE_ORDER_DEFAULT and later), after the HTTP security filters.
-            router.post(PATH).order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT).handler(this::decide);
+            PlainRoutes.post(router, PATH, this::decide);
         }
     }
 
     private void decide(RoutingContext context) {
         served.increment();
-        HttpServerRequest request = context.request();
-        // Ask for the body first: its chunks may already be arriving (unless a body handler installed for
-        // every route has read it already).
-        Future<Buffer> body;
-        if (context.body() != null && context.body().available()) {
-            body = Future.succeededFuture(context.body().buffer() == null ? Buffer.buffer() : context.body().buffer());
-        } else {
-            body = request.body();
-            request.resume(); // the HTTP layer pauses a request until a route asks for its body
-        }
-        if (context.user() instanceof QuarkusHttpUser user) {
-            // Proactive authentication (the default) has verified the token before any route runs.
-            decide(context, request, body, user.getSecurityIdentity());
-        } else {
-            QuarkusHttpUser.getSecurityIdentity(context, identities).subscribe()
-                    .with(identity -> decide(context, request, body, identity), failure -> fail(context, failure));
-        }
+        Future<Buffer> body = PlainRoutes.body(context);
+        PlainRoutes.withIdentity(context, identities, identity -> decide(context, context.request(), body, identity),
+                failure -> fail(context, failure));
     }
 
     private void decide(RoutingContext context, HttpServerRequest request, Future<Buffer> body, SecurityIdentity identity) {
