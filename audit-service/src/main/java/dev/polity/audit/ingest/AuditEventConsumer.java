@@ -112,7 +112,11 @@ public class AuditEventConsumer {
     private Optional<PreparedEvent> prepare(KafkaRecord<String, byte[]> record, Instant receivedAt) {
         Map<String, byte[]> headers = new LinkedHashMap<>();
         List<AuditEntries.Header> entryHeaders = new ArrayList<>();
-        for (Header header : record.getHeaders()) {
+        // The consumer record's own headers: KafkaRecord.getHeaders() copies every header of every record.
+        Iterable<Header> recordHeaders = record.getMetadata(IncomingKafkaRecordMetadata.class)
+                .<Iterable<Header>>map(metadata -> metadata.getRecord().headers())
+                .orElseGet(record::getHeaders);
+        for (Header header : recordHeaders) {
             headers.put(header.key(), header.value());
             entryHeaders.add(new AuditEntries.Header(header.key(),
                     header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8)));

@@ -1,5 +1,6 @@
 package dev.polity.audit.ingest;
 
+import dev.polity.contracts.crypto.Hashes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.polity.audit.config.AuditConfig;
@@ -12,7 +13,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Inference records carry hashes of the model's input and output, never the input or output itself: their data
@@ -24,7 +24,6 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class InferenceRecords {
 
-    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
     private static final List<String> RAW_WORDS = List.of("input", "output", "prompt", "completion", "feature",
             "image", "raw_");
     private static final List<String> HASH_SUFFIXES = List.of("_sha256", "_hash", "_digest");
@@ -53,7 +52,7 @@ public class InferenceRecords {
         }
         for (String required : List.of("input_sha256", "output_sha256")) {
             JsonNode hash = record.get(required);
-            if (hash == null || !hash.isTextual() || !SHA256_HEX.matcher(hash.asText()).matches()) {
+            if (hash == null || !hash.isTextual() || !Hashes.isSha256Hex(hash.asText())) {
                 return Optional.of("inference records must carry " + required + " (64 lower-case hex digits)");
             }
         }

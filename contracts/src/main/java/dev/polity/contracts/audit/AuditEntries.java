@@ -1,5 +1,6 @@
 package dev.polity.contracts.audit;
 
+import dev.polity.contracts.crypto.Hashes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * What a leaf of the audit log commits to: the Kafka headers of the record as received (the CloudEvent's
@@ -25,7 +25,6 @@ import java.util.regex.Pattern;
  */
 public final class AuditEntries {
 
-    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
     private AuditEntries() {
     }
@@ -45,7 +44,7 @@ public final class AuditEntries {
      * audit log computes one per event at thousands of events per second.
      */
     public static byte[] entry(String canonicalHeadersJson, String dataSha256) {
-        if (dataSha256 == null || !SHA256_HEX.matcher(dataSha256).matches()) {
+        if (!Hashes.isSha256Hex(dataSha256)) {
             throw new IllegalArgumentException("data_sha256 must be 64 lower-case hex digits");
         }
         return ("{\"data_sha256\":\"" + dataSha256 + "\",\"headers\":" + canonicalHeadersJson + "}")

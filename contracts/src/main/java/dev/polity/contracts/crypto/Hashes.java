@@ -40,4 +40,18 @@ public final class Hashes {
             throw new IllegalStateException("every JDK ships SHA-256", e);
         }
     }
+
+    /** Whether {@code text} is a SHA-256 in lower-case hex (64 of 0-9a-f); a loop, as the audit log checks one per event. */
+    public static boolean isSha256Hex(String text) {
+        if (text == null || text.length() != 64) {
+            return false;
+        }
+        for (int i = 0; i < 64; i++) {
+            char c = text.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

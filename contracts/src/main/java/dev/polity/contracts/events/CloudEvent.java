@@ -1,5 +1,6 @@
 package dev.polity.contracts.events;
 
+import dev.polity.contracts.time.Rfc3339;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -8,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * A CloudEvent 1.0 as Polity puts it on Kafka in binary content mode: the context attributes
@@ -35,7 +35,6 @@ public record CloudEvent(
     /** Extension attribute naming who caused the event (user or client id). */
     public static final String EXTENSION_ACTOR = "polityactor";
 
-    private static final Pattern EXTENSION_NAME = Pattern.compile("[a-z0-9]{1,20}");
 
     public CloudEvent {
         requireText(id, "id");
@@ -44,11 +43,25 @@ public record CloudEvent(
         Objects.requireNonNull(time, "time");
         extensions = extensions == null ? Map.of() : Map.copyOf(extensions);
         for (String name : extensions.keySet()) {
-            if (!EXTENSION_NAME.matcher(name).matches() || isCoreAttribute(name)) {
+            if (!isExtensionName(name) || isCoreAttribute(name)) {
                 throw new InvalidCloudEventException(name, "extension names are 1-20 lower-case letters or digits and not a core attribute");
             }
         }
         data = data == null ? new byte[0] : data.clone();
+    }
+
+    /** 1 to 20 lower-case letters or digits (CloudEvents 1.0); a loop, as this runs for every event ingested. */
+    private static boolean isExtensionName(String name) {
+        if (name.isEmpty() || name.length() > 20) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if ((c < 'a' || c > 'z') && (c < '0' || c > '9')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -104,11 +117,14 @@ public record CloudEvent(
         if (timeText == null) {
             throw new InvalidCloudEventException("time", "is missing");
         }
-        Instant time;
-        try {
-            time = java.time.OffsetDateTime.parse(timeText).toInstant();
-        } catch (DateTimeParseException e) {
-            throw new InvalidCloudEventException("time", "is not an RFC 3339 timestamp: '" + timeText + "'");
+        // Polity's producers write Instant.toString(); the full parser only for other RFC 3339 spellings.
+        Instant time = Rfc3339.parseCommonUtc(timeText);
+        if (time == null) {
+            try {
+                time = java.time.OffsetDateTime.parse(timeText).toInstant();
+            } catch (DateTimeParseException e) {
+                throw new InvalidCloudEventException("time", "is not an RFC 3339 timestamp: '" + timeText + "'");
+            }
         }
         Map<String, String> extensions = new TreeMap<>();
         headers.forEach((name, bytes) -> {

@@ -1,5 +1,6 @@
 package dev.polity.policy.engine;
 
+import dev.polity.contracts.time.Rfc3339;
 import dev.cel.common.internal.DateTimeHelpers;
 import dev.cel.common.values.NullValue;
 import dev.cel.runtime.RuntimeHelpers;

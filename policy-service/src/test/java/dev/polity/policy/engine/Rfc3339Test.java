@@ -1,6 +1,7 @@
 package dev.polity.policy.engine;
 
 import dev.cel.common.internal.DateTimeHelpers;
+import dev.polity.contracts.time.Rfc3339;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

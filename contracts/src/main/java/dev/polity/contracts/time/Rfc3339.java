@@ -1,27 +1,29 @@
-package dev.polity.policy.engine;
+package dev.polity.contracts.time;
 
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.Year;
 
 /**
- * A parser for the one timestamp shape requests and the node use, {@code 2026-03-01T12:00:00Z}
- * with an optional fraction of 1 to 9 digits: about 20 times faster than {@code OffsetDateTime.parse},
- * which cel-java's {@code timestamp()} uses and which costs microseconds per call.
+ * A parser for the one timestamp shape Polity writes ({@code Instant.toString()}: {@code 2026-03-01T12:00:00Z}
+ * with an optional fraction of 1 to 9 digits): about 20 times faster than {@code OffsetDateTime.parse}, which
+ * cel-java's {@code timestamp()} uses and which costs microseconds per call. The policy node parses request
+ * timestamps with it, the audit service the {@code time} of every CloudEvent it ingests.
  *
  * <p>It accepts only a strict subset of what cel-java accepts, and gives the same instant for it:
  * uppercase {@code T} and {@code Z}, years 0001 to 9999 (cel-java's timestamp range), real
- * calendar dates, hours 00-23, minutes and seconds 00-59. For anything else (an offset, lowercase
- * letters, no seconds, a leap second, an invalid date) it returns null and the caller asks
- * cel-java's parser, which decides whether the text is a timestamp at all.
+ * calendar dates, hours 00-23, minutes and seconds 00-59, and there it gives the instant
+ * {@code OffsetDateTime.parse} gives. For anything else (an offset, lowercase letters, no seconds, a leap
+ * second, an invalid date) it returns null and the caller asks the full parser (cel-java's,
+ * {@code OffsetDateTime.parse}), which decides whether the text is a timestamp at all.
  */
-final class Rfc3339 {
+public final class Rfc3339 {
 
     private Rfc3339() {
     }
 
     /** @return the instant, or null when {@code text} is not in the common shape */
-    static Instant parseCommonUtc(String text) {
+    public static Instant parseCommonUtc(String text) {
         int length = text.length();
         if (length < 20 || length > 30 || text.charAt(length - 1) != 'Z'
                 || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T'
