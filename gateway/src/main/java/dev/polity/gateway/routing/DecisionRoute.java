@@ -1,6 +1,5 @@
 package dev.polity.gateway.routing;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.polity.gateway.breakglass.BreakGlassAudit;
 import dev.polity.gateway.config.GatewayConfig;
@@ -133,7 +132,7 @@ public class DecisionRoute {
     /** Who may ask: a token (else 401), a role and organisation the permission table allows, quota left. */
     private Caller admit(SecurityIdentity identity) {
         if (identity == null || identity.isAnonymous()) {
-            throw new ProblemException(401, "unauthenticated", "Unauthorized", "a valid bearer token is required", List.of());
+            throw ProblemException.unauthenticated();
         }
         Caller caller = new Caller(identity, organizationClaim, teamClaim);
         permissions.authorize("POST", PATH, caller);
@@ -179,21 +178,9 @@ public class DecisionRoute {
             problem = new ProblemException(500, "internal", "Internal error",
                     "an unexpected error occurred; quote error id " + errorId + " to support", List.of());
         }
-        HttpServerResponse response = context.response();
-        if (response.ended()) {
-            return;
+        if (problem instanceof RetryLaterException retryLater && retryLater.retryAfter() != null && !context.response().ended()) {
+            context.response().putHeader("Retry-After", Problems.retryAfterSeconds(retryLater.retryAfter()));
         }
-        response.setStatusCode(problem.status()).putHeader("Content-Type", Problem.MEDIA_TYPE);
-        if (problem instanceof RetryLaterException retryLater && retryLater.retryAfter() != null) {
-            response.putHeader("Retry-After", Problems.retryAfterSeconds(retryLater.retryAfter()));
-        }
-        if (problem.status() == 401) {
-            response.putHeader("WWW-Authenticate", "Bearer");
-        }
-        try {
-            response.end(Buffer.buffer(json.writeValueAsBytes(Problem.of(problem, PATH))));
-        } catch (JsonProcessingException e) {
-            response.end();
-        }
+        PlainRoutes.problem(context, Problem.of(problem, PATH), json);
     }
 }

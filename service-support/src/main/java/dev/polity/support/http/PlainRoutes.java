@@ -1,5 +1,8 @@
 package dev.polity.support.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.polity.support.problem.Problem;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.RouteConstants;
@@ -7,6 +10,7 @@ import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -49,6 +53,26 @@ public final class PlainRoutes {
             then.accept(user.getSecurityIdentity());
         } else {
             QuarkusHttpUser.getSecurityIdentity(context, identities).subscribe().with(then, failed);
+        }
+    }
+
+    /**
+     * Answers with {@code problem} as {@code application/problem+json} ({@code WWW-Authenticate: Bearer} on a 401),
+     * unless the response has already ended. Headers the caller set before (e.g. {@code Retry-After}) are kept.
+     */
+    public static void problem(RoutingContext context, Problem problem, ObjectMapper json) {
+        HttpServerResponse response = context.response();
+        if (response.ended()) {
+            return;
+        }
+        response.setStatusCode(problem.status()).putHeader("Content-Type", Problem.MEDIA_TYPE);
+        if (problem.status() == 401) {
+            response.putHeader("WWW-Authenticate", "Bearer");
+        }
+        try {
+            response.end(Buffer.buffer(json.writeValueAsBytes(problem)));
+        } catch (JsonProcessingException e) {
+            response.end();
         }
     }
 }

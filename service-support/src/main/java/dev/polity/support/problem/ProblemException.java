@@ -40,6 +40,11 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(409, "conflict", "Conflict", detail, List.of());
     }
 
+    /** No valid bearer token: 401 (answered with {@code WWW-Authenticate: Bearer}). */
+    public static ProblemException unauthenticated() {
+        return new ProblemException(401, "unauthenticated", "Unauthorized", "a valid bearer token is required", List.of());
+    }
+
     public static ProblemException forbidden(String detail) {
         return new ProblemException(403, "forbidden", "Forbidden", detail, List.of());
     }

@@ -1,12 +1,10 @@
 package dev.polity.policy.decision.rest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.polity.policy.config.NodeConfig;
 import dev.polity.policy.decision.service.DecisionService;
 import dev.polity.support.http.PlainRoutes;
-import dev.polity.support.problem.Problem;
 import dev.polity.support.problem.ProblemException;
 import dev.polity.support.problem.ProblemMappers;
 import dev.polity.support.security.Caller;
@@ -18,7 +16,6 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -119,7 +116,7 @@ public class DecisionRoute {
     /** What {@code @Authenticated}, {@code @RolesAllowed} and {@code requireOwnOrganization} check on the resource. */
     private Caller admit(SecurityIdentity identity) {
         if (identity == null || identity.isAnonymous()) {
-            throw new ProblemException(401, "unauthenticated", "Unauthorized", "a valid bearer token is required", List.of());
+            throw ProblemException.unauthenticated();
         }
         Caller caller = new Caller(identity, organizationClaim, teamClaim);
         if (!caller.hasAnyRole(DECIDING_ROLES)) {
@@ -153,19 +150,6 @@ public class DecisionRoute {
     }
 
     private void fail(RoutingContext context, Throwable failure) {
-        HttpServerResponse response = context.response();
-        if (response.ended()) {
-            return;
-        }
-        Problem problem = ProblemMappers.problemFor(failure, PATH);
-        response.setStatusCode(problem.status()).putHeader("Content-Type", Problem.MEDIA_TYPE);
-        if (problem.status() == 401) {
-            response.putHeader("WWW-Authenticate", "Bearer");
-        }
-        try {
-            response.end(Buffer.buffer(json.writeValueAsBytes(problem)));
-        } catch (JsonProcessingException e) {
-            response.end();
-        }
+        PlainRoutes.problem(context, ProblemMappers.problemFor(failure, PATH), json);
     }
 }
