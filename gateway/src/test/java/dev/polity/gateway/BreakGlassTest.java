@@ -46,13 +46,16 @@ class BreakGlassTest {
     private static final String ADMIN = GatewayTestResource.token("acme", "platform_admin");
 
     /**
-     * Grants count only on a replica that has read the grant topic to its end, which readiness reports; right
-     * after start (the topic is created by the gateway's own writer) the reader may still be in its retry back-off.
+     * Grants count only on a replica that has read the grant topic to its end. Readiness does not wait for that
+     * (the gateway serves without Kafka, only without break-glass), it reports it as the routes check's
+     * {@code break_glass_grants_read}. Right after start (the topic is created by the gateway's own writer) the
+     * reader may still be in its retry back-off, so the tests wait for that flag, not for readiness alone.
      */
     @BeforeEach
     void waitUntilGrantsAreRead() {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
-                given().get("/q/health/ready").then().statusCode(200));
+                given().get("/q/health/ready").then().statusCode(200)
+                        .body("checks.find { it.name == 'routes' }.data.break_glass_grants_read", equalTo(true)));
     }
 
     private static String user() {
