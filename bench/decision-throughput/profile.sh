@@ -15,10 +15,22 @@ NODE=$(pgrep -f 'policy-service/target/quarkus-app' | head -1)
 GW=$(pgrep -f 'gateway/target/quarkus-app' | head -1)
 KAFKA=$(pgrep -f 'BrokerMain' | head -1)
 cpu() { awk '{print $14+$15}' /proc/$1/stat; }
+# One line per thread: "<tid> <name>|<user ticks> <system ticks>" (the name is between the parentheses of stat).
+threads() { for t in /proc/$1/task/*; do
+  stat=$(cat $t/stat 2>/dev/null) || continue
+  name=${stat#*(}; name=${name%)*}; rest=${stat##*) }; set -- $rest
+  echo "${t##*/} $name|${12} ${13}"; done; }
 sleep 5
 "$JAVA_HOME/bin/jcmd" "$NODE" JFR.start duration=15s filename=/tmp/node-$TAG.jfr settings=profile >/dev/null
+threads "$NODE" > /tmp/threads-before-$TAG.txt
 a=$(cpu $NODE); b=$(cpu $KAFKA); sleep 15; a2=$(cpu $NODE); b2=$(cpu $KAFKA)
+threads "$NODE" > /tmp/threads-after-$TAG.txt
 echo "direct: node $((a2-a)) ticks/15s, kafka $((b2-b))" > /tmp/cpu-$TAG.txt
+echo "node threads by CPU ticks (user+system) in the direct phase, summed by name without digits:" >> /tmp/cpu-$TAG.txt
+join -t '|' <(sort /tmp/threads-before-$TAG.txt) <(sort /tmp/threads-after-$TAG.txt) \
+  | awk -F'|' '{split($2,b," "); split($3,a," "); name=$1; sub(/^[0-9]+ /,"",name); gsub(/[0-9]+/,"",name);
+               u[name]+=a[1]-b[1]; s[name]+=a[2]-b[2]} END {for (n in u) if (u[n]+s[n]>0) printf "  %6d user %6d system  %s\n", u[n], s[n], n}' \
+  | sort -k1,1nr -k3,3nr | head -15 >> /tmp/cpu-$TAG.txt
 for i in $(seq 1 180); do grep -q "through the gateway" "$OUT" && break; sleep 1; done
 sleep 5
 "$JAVA_HOME/bin/jcmd" "$GW" JFR.start duration=15s filename=/tmp/gw-$TAG.jfr settings=profile >/dev/null

@@ -66,6 +66,8 @@ public final class DecisionThroughputBench {
         // 30 s each: with 10 s the node's JIT was still compiling during the direct run on 2 cores.
         String warmup = System.getProperty("warmup", "30s");
         Path policies = Path.of(System.getProperty("policies", defaultPolicies(root).toString()));
+        // "direct" measures the node only (no gateway phase): for comparing node builds or settings in half the time.
+        boolean gatewayPhase = !System.getProperty("phases", "both").equals("direct");
         Path work = Files.createTempDirectory("polity-bench", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         List<AutoCloseable> started = new ArrayList<>();
         try {
@@ -91,7 +93,7 @@ public final class DecisionThroughputBench {
             node.put("quarkus.http.port", String.valueOf(nodePort));
             node.put("quarkus.log.level", "WARN");
             node.putAll(overrides("node."));
-            started.add(ServiceProcess.start("policy-node", root.resolve("policy-service/target/quarkus-app/quarkus-run.jar"),
+            started.add(ServiceProcess.start("policy-node", application("node.app", root.resolve("policy-service/target/quarkus-app")),
                     jvmOptions("node.jvm", NODE_JVM_OPTIONS), node,
                     work.resolve("logs/node.log"), URI.create("http://127.0.0.1:" + nodePort + "/q/health/ready"), Duration.ofSeconds(120)));
 
@@ -109,7 +111,7 @@ public final class DecisionThroughputBench {
             gateway.put("polity.gateway.quotas.per-day", "1000000000000");
             gateway.put("quarkus.log.level", "WARN");
             gateway.putAll(overrides("gateway."));
-            started.add(ServiceProcess.start("gateway", root.resolve("gateway/target/quarkus-app/quarkus-run.jar"),
+            started.add(ServiceProcess.start("gateway", application("gateway.app", root.resolve("gateway/target/quarkus-app")),
                     jvmOptions("gateway.jvm", GATEWAY_JVM_OPTIONS), gateway,
                     work.resolve("logs/gateway.log"), URI.create("http://127.0.0.1:" + gatewayPort + "/q/health/ready"), Duration.ofSeconds(120)));
 
@@ -121,12 +123,16 @@ public final class DecisionThroughputBench {
 
             // Warm both JVMs up before measuring: the JIT makes the first seconds unrepresentative.
             wrk(script, "http://127.0.0.1:" + nodePort + "/api/v1/decisions", threads, connections, warmup, false);
-            wrk(script, "http://127.0.0.1:" + gatewayPort + "/api/v1/decisions", threads, connections, warmup, false);
+            if (gatewayPhase) {
+                wrk(script, "http://127.0.0.1:" + gatewayPort + "/api/v1/decisions", threads, connections, warmup, false);
+            }
             sampleResponse(root, "http://127.0.0.1:" + nodePort + "/api/v1/decisions", token);
             System.out.println("\n=== straight to the policy node ===");
             wrk(script, "http://127.0.0.1:" + nodePort + "/api/v1/decisions", threads, connections, duration, true);
-            System.out.println("\n=== through the gateway ===");
-            wrk(script, "http://127.0.0.1:" + gatewayPort + "/api/v1/decisions", threads, connections, duration, true);
+            if (gatewayPhase) {
+                System.out.println("\n=== through the gateway ===");
+                wrk(script, "http://127.0.0.1:" + gatewayPort + "/api/v1/decisions", threads, connections, duration, true);
+            }
         } finally {
             for (int i = started.size() - 1; i >= 0; i--) {
                 started.get(i).close();
@@ -138,12 +144,19 @@ public final class DecisionThroughputBench {
     private static Map<String, String> overrides(String prefix) {
         Map<String, String> overrides = new HashMap<>();
         System.getProperties().stringPropertyNames().stream()
-                .filter(name -> name.startsWith(prefix) && !name.equals(prefix + "jvm"))
+                .filter(name -> name.startsWith(prefix) && !name.equals(prefix + "jvm") && !name.equals(prefix + "app"))
                 .forEach(name -> overrides.put(name.substring(prefix.length()), System.getProperty(name)));
         if (!overrides.isEmpty()) {
             System.out.println(prefix + "* overrides: " + overrides);
         }
         return overrides;
+    }
+
+    /** The packaged application's runner: {@code -D<property>=<quarkus-app directory>} (another build, to compare), else the default. */
+    private static Path application(String property, Path defaultDirectory) {
+        Path directory = Path.of(System.getProperty(property, defaultDirectory.toString())).toAbsolutePath().normalize();
+        System.out.println(property + ": " + directory);
+        return directory.resolve("quarkus-run.jar");
     }
 
     private static List<String> jvmOptions(String property, String defaultOptions) {

@@ -46,6 +46,87 @@ public final class CanonicalJson {
         }
     }
 
+    /**
+     * Canonical UTF-8 bytes of a value as Jackson's databind reads JSON into plain Java: {@link Map}s
+     * (keys as strings), {@link List}s, {@link String}s, {@link Number}s, {@link Boolean}s and nulls.
+     * Null members are kept and written as {@code null}, as an {@code ObjectMapper} with default inclusion
+     * writes them. The bytes are those of {@link #canonicalize(JsonNode)} on the tree that mapper makes of
+     * {@code value}, without making the tree: for hashing requests on a hot path.
+     *
+     * @throws IllegalArgumentException for any other type (records, dates): turn those into a tree first
+     */
+    public static byte[] canonicalizePlain(Object value) {
+        StringBuilder out = new StringBuilder(1024);
+        writePlain(value, out);
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void writePlain(Object value, StringBuilder out) {
+        switch (value) {
+            case null -> out.append("null");
+            case String text -> writeString(text, out);
+            case Boolean bool -> out.append(bool.booleanValue());
+            case Integer number -> out.append(number.intValue());
+            case Long number -> writeIntegral(number, out);
+            case Short number -> out.append(number.shortValue());
+            case Byte number -> out.append(number.byteValue());
+            case java.math.BigInteger number -> {
+                if (number.bitLength() < 64) {
+                    writeIntegral(number.longValue(), out);
+                } else {
+                    out.append(formatNumber(number.doubleValue()));
+                }
+            }
+            case Number number -> out.append(formatNumber(number.doubleValue())); // Double, Float, BigDecimal
+            case Map<?, ?> map -> {
+                String[] keys = new String[map.size()];
+                Object[] values = new Object[map.size()];
+                int count = 0;
+                for (Map.Entry<?, ?> entry : map.entrySet()) {
+                    keys[count] = String.valueOf(entry.getKey());
+                    values[count] = entry.getValue();
+                    count++;
+                }
+                Integer[] order = new Integer[count];
+                for (int i = 0; i < count; i++) {
+                    order[i] = i;
+                }
+                // String.compareTo compares UTF-16 code units, which is exactly what RFC 8785 asks for.
+                java.util.Arrays.sort(order, (a, b) -> keys[a].compareTo(keys[b]));
+                out.append('{');
+                for (int i = 0; i < count; i++) {
+                    if (i > 0) {
+                        out.append(',');
+                    }
+                    writeString(keys[order[i]], out);
+                    out.append(':');
+                    writePlain(values[order[i]], out);
+                }
+                out.append('}');
+            }
+            case List<?> list -> {
+                out.append('[');
+                for (int i = 0; i < list.size(); i++) {
+                    if (i > 0) {
+                        out.append(',');
+                    }
+                    writePlain(list.get(i), out);
+                }
+                out.append(']');
+            }
+            default -> throw new IllegalArgumentException("not a plain JSON value: " + value.getClass().getName());
+        }
+    }
+
+    /** As the tree path: exact integers up to 2^53, larger ones as the double they round to. */
+    private static void writeIntegral(long value, StringBuilder out) {
+        if (Math.abs(value) <= MAX_EXACT_INTEGER) {
+            out.append(value);
+        } else {
+            out.append(formatNumber((double) value));
+        }
+    }
+
     public static String canonicalString(JsonNode node) {
         StringBuilder out = new StringBuilder(256);
         write(node, out);
@@ -107,6 +188,21 @@ public final class CanonicalJson {
         }
         if (value == 0) {
             return "0"; // also for -0
+        }
+        double magnitude = Math.abs(value);
+        if (magnitude >= 1e-3 && magnitude < 1e7) {
+            // Here Double.toString writes plain decimal notation ("0.05", "123.0"), the layout ECMAScript
+            // uses for this range too; only a trailing ".0" differs. Metrics in requests are mostly here.
+            String plain = Double.toString(value);
+            return plain.endsWith(".0") ? plain.substring(0, plain.length() - 2) : plain;
+        }
+        return formatNumberByDigits(value);
+    }
+
+    /** {@link #formatNumber} for every double, from the shortest digit string; package-private for the tests that compare the two. */
+    static String formatNumberByDigits(double value) {
+        if (value == 0) {
+            return "0";
         }
         String sign = value < 0 ? "-" : "";
         // Since JDK 19, Double.toString yields the shortest decimal that round-trips, which is the

@@ -119,7 +119,7 @@ public class DecisionService {
         DecisionResponse response = decision.response();
         Object modelVersion = request.modelMetadata().get("version");
         byte[] payload = decisionJson.auditRecord(response, bundle.policies(), Hashes.sha256Hex(decision.json()),
-                Hashes.sha256Hex(CanonicalJson.canonicalize(json.valueToTree(request))),
+                requestDigest(request),
                 modelVersion == null ? null : modelVersion.toString());
         Map<String, String> extensions = new LinkedHashMap<>();
         extensions.put(CloudEvent.EXTENSION_ORGANIZATION, request.organizationId());
@@ -131,6 +131,22 @@ public class DecisionService {
                     LOG.errorf("decision %s could not be audited: %s", response.decisionId(), failure.getMessage());
                     return ProblemException.unavailable("the decision could not be recorded in the audit log; retry later");
                 });
+    }
+
+    /**
+     * SHA-256 of the request's canonical JSON (RFC 8785), as the application's mapper writes the request
+     * (snake_case names, nulls kept): the same bytes as canonicalising {@code json.valueToTree(request)},
+     * without building the tree ({@code DecisionServiceTest} compares the two).
+     */
+    static String requestDigest(DecisionRequest request) {
+        Map<String, Object> fields = new LinkedHashMap<>(8);
+        fields.put("model_id", request.modelId());
+        fields.put("organization_id", request.organizationId());
+        fields.put("team_id", request.teamId());
+        fields.put("model_metadata", request.modelMetadata());
+        fields.put("deployment_context", request.deploymentContext());
+        fields.put("requested_permissions", request.requestedPermissions());
+        return Hashes.sha256Hex(CanonicalJson.canonicalizePlain(fields));
     }
 
     /**

@@ -111,6 +111,20 @@ public class DecisionJsonWriterTest {
      * and both forms equal what is written without the cache (and, for the answer, what databind writes).
      */
     @Test
+    void answersWrittenOneAfterAnotherOnOneThreadShareNoBytes() throws Exception {
+        // The writer reuses one working buffer per thread: a long answer, an audit record, then a short answer.
+        DecisionResponse longest = samples().get(1);
+        DecisionResponse shortest = samples().get(2);
+        byte[] first = writer.response(longest);
+        byte[] record = writer.auditRecord(longest, List.of(), "sha", "digest", null);
+        byte[] second = writer.response(shortest);
+        assertThat(new String(first, StandardCharsets.UTF_8)).isEqualTo(MAPPER.writeValueAsString(longest));
+        assertThat(new String(second, StandardCharsets.UTF_8)).isEqualTo(MAPPER.writeValueAsString(shortest));
+        assertThat(MAPPER.readTree(record).path("decision").path("decision_id").asText()).isEqualTo("d-2");
+        assertThat(writer.response(longest)).isEqualTo(first).isNotSameAs(first);
+    }
+
+    @Test
     void reusedJsonOfConstantEvaluationsIsTheSameJson() throws Exception {
         KeyPair keys = Ed25519.generateKeyPair();
         SignedBundle signed = Bundles.sign("acme", 1, Instant.now(), StandardLibrary.loadAll(), keys.getPrivate(), keys.getPublic());
@@ -177,6 +191,8 @@ public class DecisionJsonWriterTest {
         JsonNode deniedRules = policies.get(1).path("rules");
         assertThat(deniedRules).hasSize(2);
         assertThat(deniedRules.get(0).path("message").asText()).isEqualTo("PII detected without anonymization");
+        assertThat(deniedRules.get(0).has("remedy")).as("the remedy is fixed by the bundle revision").isFalse();
+        assertThat(new String(answer, StandardCharsets.UTF_8)).contains("\"remedy\":\"apply k-anonymity\\n(k >= 5)\"");
         assertThat(deniedRules.get(1).path("error").asText()).startsWith("rule could not be evaluated");
         assertThat(policies.get(2).path("conditions").get(0).asText()).isEqualTo("Implement consent tracking for PII usage");
         assertThat(policies.get(4).path("reason").asText()).isEqualTo("scoped to team 'other'");
