@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.polity.support.problem.ProblemException;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.io.IOException;
 import java.util.List;
@@ -17,7 +17,8 @@ import java.util.List;
  * is checked with a streaming read of its top-level fields and forwarded byte for byte; only a request that
  * needs a field filled in is parsed into a tree and written again.
  */
-@ApplicationScoped
+// @Singleton, not @ApplicationScoped: called on every decision, and a client proxy's context lookup per call showed in the profile.
+@Singleton
 public class DecisionBinding {
 
     private final ObjectMapper json;

@@ -14,7 +14,7 @@ import io.vertx.mutiny.ext.web.client.HttpRequest;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
 import io.vertx.mutiny.ext.web.client.WebClient;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.util.TypeLiteral;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -45,7 +45,8 @@ import java.util.function.BiConsumer;
  * response timeout: a service that does not answer is a 504 problem, one that cannot be reached a 503,
  * never a hang.
  */
-@ApplicationScoped
+// @Singleton, not @ApplicationScoped: called on every decision, and a client proxy's context lookup per call showed in the profile.
+@Singleton
 public class Forwarder {
 
     private static final Logger LOG = Logger.getLogger(Forwarder.class);

@@ -1,9 +1,10 @@
 package dev.polity.gateway.security;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One row of the permission table: which methods on which path, for which roles, bound how to the
@@ -22,18 +23,23 @@ public record Permission(Set<String> methods, String path, Set<String> roles, Te
         note = note == null ? "" : note;
     }
 
-    List<String> segments() {
-        List<String> segments = new ArrayList<>(List.of(path.substring(1).split("/")));
-        return segments;
+    /**
+     * Each template's segments, split once: every request is matched against the table row by row, and
+     * splitting every row's template each time was a visible share of the gateway's CPU per decision.
+     */
+    private static final Map<String, String[]> TEMPLATE_SEGMENTS = new ConcurrentHashMap<>();
+
+    private String[] templateSegments() {
+        return TEMPLATE_SEGMENTS.computeIfAbsent(path, template -> template.substring(1).split("/"));
     }
 
     /** The organisation captured by {@code {org}}, "" when the template has none, or null when the path does not match. */
     String match(List<String> pathSegments) {
-        List<String> template = segments();
+        String[] template = templateSegments();
         String organization = "";
         int i = 0;
-        for (; i < template.size(); i++) {
-            String part = template.get(i);
+        for (; i < template.length; i++) {
+            String part = template[i];
             if (part.equals("**")) {
                 return organization;
             }
@@ -51,7 +57,15 @@ public record Permission(Set<String> methods, String path, Set<String> roles, Te
     }
 
     public boolean allowsRole(Set<String> callerRoles) {
-        return roles.isEmpty() || callerRoles.stream().anyMatch(roles::contains);
+        if (roles.isEmpty()) {
+            return true;
+        }
+        for (String role : callerRoles) {
+            if (roles.contains(role)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** For the README: methods in a stable order. */

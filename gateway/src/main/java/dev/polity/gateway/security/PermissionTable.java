@@ -3,7 +3,7 @@ package dev.polity.gateway.security;
 import dev.polity.gateway.config.GatewayConfig;
 import dev.polity.support.problem.ProblemException;
 import dev.polity.support.security.Caller;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +37,8 @@ import static dev.polity.gateway.security.Roles.USAGE_RECORDERS;
  * 404, a known path with another method a 405. The root README prints {@link #markdown()} (a test keeps
  * the two equal). Services check roles again themselves; the gateway is the first gate, not the only one.
  */
-@ApplicationScoped
+// @Singleton, not @ApplicationScoped: called on every decision, and a client proxy's context lookup per call showed in the profile.
+@Singleton
 public class PermissionTable {
 
     private static final Set<String> GET = Set.of("GET");

@@ -1,25 +1,28 @@
 package dev.polity.policy.engine;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Produces;
 
-/** CDI wiring for the engine, which itself stays free of Quarkus so it can be unit-tested and benchmarked plainly. */
+/**
+ * CDI wiring for the engine, which itself stays free of Quarkus so it can be unit-tested and benchmarked plainly.
+ * Singletons: the evaluator is called on every decision, and a client proxy would look up its context on each call.
+ */
 public class EngineProducers {
 
     @Produces
-    @ApplicationScoped
+    @Singleton
     CelEnvironment celEnvironment() {
         return new CelEnvironment();
     }
 
     @Produces
-    @ApplicationScoped
+    @Singleton
     BundleCompiler bundleCompiler(CelEnvironment environment) {
         return new BundleCompiler(environment);
     }
 
     @Produces
-    @ApplicationScoped
+    @Singleton
     PolicyEvaluator policyEvaluator() {
         return new PolicyEvaluator();
     }

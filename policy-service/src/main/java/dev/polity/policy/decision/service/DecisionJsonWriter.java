@@ -10,7 +10,7 @@ import dev.polity.policy.engine.ConstantEvaluations;
 import dev.polity.policy.engine.Outcome;
 import dev.polity.policy.engine.PolicyEvaluation;
 import dev.polity.policy.engine.RuleResult;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,7 +38,8 @@ import java.util.Map;
  * answer the caller received through {@code response_sha256}. A failing rule is listed with its message
  * (which may name the request's values) but without its remedy, which the bundle revision fixes too.
  */
-@ApplicationScoped
+// @Singleton, not @ApplicationScoped: called on every decision, and a client proxy's context lookup per call showed in the profile.
+@Singleton
 public class DecisionJsonWriter {
 
     private static final SerializedString DECISION_ID = new SerializedString("decision_id");

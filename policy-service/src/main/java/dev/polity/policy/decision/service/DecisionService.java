@@ -24,7 +24,7 @@ import dev.polity.support.problem.ProblemException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -40,7 +40,8 @@ import java.util.UUID;
  * log. A decision is only returned once Kafka has acknowledged its audit event (acks=all), so no
  * decision exists that the audit log does not know about.
  */
-@ApplicationScoped
+// @Singleton, not @ApplicationScoped: called on every decision, and a client proxy's context lookup per call showed in the profile.
+@Singleton
 public class DecisionService {
 
     private static final Logger LOG = Logger.getLogger(DecisionService.class);
