@@ -1,6 +1,5 @@
 package dev.polity.policy.decision.service;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.polity.contracts.events.CloudEvent;
 import dev.polity.contracts.events.EventTypes;
 import dev.polity.policy.bundle.ActiveBundle;
@@ -53,13 +52,12 @@ public class DecisionService {
     private final BundleActivator activator;
     private final DecisionAuditLog auditLog;
     private final DecisionCounters counters;
-    private final ObjectMapper json;
     private final DecisionJsonWriter decisionJson;
     private final Timer evaluationTimer;
 
     public DecisionService(NodeConfig config, ActiveBundle activeBundle, PolicyEvaluator evaluator, BundleCompiler compiler,
                            BundleActivator activator,
-                           DecisionAuditLog auditLog, DecisionCounters counters, ObjectMapper json, DecisionJsonWriter decisionJson,
+                           DecisionAuditLog auditLog, DecisionCounters counters, DecisionJsonWriter decisionJson,
                            MeterRegistry meters) {
         this.config = config;
         this.activeBundle = activeBundle;
@@ -68,7 +66,6 @@ public class DecisionService {
         this.activator = activator;
         this.auditLog = auditLog;
         this.counters = counters;
-        this.json = json;
         this.decisionJson = decisionJson;
         this.evaluationTimer = Timer.builder("polity_node_evaluation_seconds")
                 .description("Time to evaluate one request against the active bundle")
@@ -137,7 +134,7 @@ public class DecisionService {
     /**
      * SHA-256 of the request's canonical JSON (RFC 8785), as the application's mapper writes the request
      * (snake_case names, nulls kept): the same bytes as canonicalising {@code json.valueToTree(request)},
-     * without building the tree ({@code DecisionServiceTest} compares the two).
+     * without building the tree ({@code RequestDigestTest} compares the two).
      */
     static String requestDigest(DecisionRequest request) {
         Map<String, Object> fields = new LinkedHashMap<>(8);
