@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.MathContext;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * JSON Canonicalization Scheme (RFC 8785): object members sorted by their UTF-16 code units,
@@ -66,41 +68,21 @@ public final class CanonicalJson {
             case null -> out.append("null");
             case String text -> writeString(text, out);
             case Boolean bool -> out.append(bool.booleanValue());
-            case Integer number -> out.append(number.intValue());
-            case Long number -> writeIntegral(number, out);
-            case Short number -> out.append(number.shortValue());
-            case Byte number -> out.append(number.byteValue());
-            case java.math.BigInteger number -> {
-                if (number.bitLength() < 64) {
-                    writeIntegral(number.longValue(), out);
-                } else {
-                    out.append(formatNumber(number.doubleValue()));
-                }
-            }
-            case Number number -> out.append(formatNumber(number.doubleValue())); // Double, Float, BigDecimal
+            case Number number -> writePlainNumber(number, out);
             case Map<?, ?> map -> {
-                String[] keys = new String[map.size()];
-                Object[] values = new Object[map.size()];
-                int count = 0;
-                for (Map.Entry<?, ?> entry : map.entrySet()) {
-                    keys[count] = String.valueOf(entry.getKey());
-                    values[count] = entry.getValue();
-                    count++;
-                }
-                Integer[] order = new Integer[count];
-                for (int i = 0; i < count; i++) {
-                    order[i] = i;
-                }
-                // String.compareTo compares UTF-16 code units, which is exactly what RFC 8785 asks for.
-                java.util.Arrays.sort(order, (a, b) -> keys[a].compareTo(keys[b]));
+                // A TreeMap orders String keys by String.compareTo: UTF-16 code units, as RFC 8785 asks.
+                Map<String, Object> members = new TreeMap<>();
+                map.forEach((key, member) -> members.put(String.valueOf(key), member));
                 out.append('{');
-                for (int i = 0; i < count; i++) {
-                    if (i > 0) {
+                boolean first = true;
+                for (Map.Entry<String, Object> member : members.entrySet()) {
+                    if (!first) {
                         out.append(',');
                     }
-                    writeString(keys[order[i]], out);
+                    first = false;
+                    writeString(member.getKey(), out);
                     out.append(':');
-                    writePlain(values[order[i]], out);
+                    writePlain(member.getValue(), out);
                 }
                 out.append('}');
             }
@@ -118,12 +100,14 @@ public final class CanonicalJson {
         }
     }
 
-    /** As the tree path: exact integers up to 2^53, larger ones as the double they round to. */
-    private static void writeIntegral(long value, StringBuilder out) {
-        if (Math.abs(value) <= MAX_EXACT_INTEGER) {
-            out.append(value);
+    /** As the tree path: an integer exactly when it fits in a long and within 2^53, anything else as its double. */
+    private static void writePlainNumber(Number number, StringBuilder out) {
+        boolean integral = number instanceof Integer || number instanceof Long || number instanceof Short || number instanceof Byte
+                || (number instanceof BigInteger big && big.bitLength() < 64);
+        if (integral && Math.abs(number.longValue()) <= MAX_EXACT_INTEGER) {
+            out.append(number.longValue());
         } else {
-            out.append(formatNumber((double) value));
+            out.append(formatNumber(number.doubleValue())); // Double, Float, BigDecimal, large integers
         }
     }
 
