@@ -88,6 +88,9 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
         // Nothing listens on port 1: the nodes of these organisations are "down".
         config.put("polity.gateway.policy-nodes.downco", "http://127.0.0.1:1");
         config.put("polity.gateway.policy-nodes.brokenco", "http://127.0.0.1:1");
+        // Nodes behind a base path, which the stand-in answers like the flaky-* and slow-* paths above.
+        config.put("polity.gateway.policy-nodes.flakyco", echoUrl + "/flaky-node");
+        config.put("polity.gateway.policy-nodes.slowco", echoUrl + "/slow-node");
         config.put("polity.gateway.central-organization", "hq");
         config.put("polity.gateway.request-timeout", "PT1S");
         config.put("polity.gateway.resilience.retry-delay", "PT0.05S");

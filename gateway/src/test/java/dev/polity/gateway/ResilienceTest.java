@@ -51,6 +51,26 @@ class ResilienceTest {
     }
 
     @Test
+    void relaysTheProblemOfANodeThatAnswered503AndNeverRetriesTheDecision() {
+        given().auth().oauth2(token("flakyco", "ml_engineer")).contentType(ContentType.JSON).body("{\"model_metadata\": {}}")
+                .post("/api/v1/decisions").then().statusCode(503).body("detail", equalTo("warming up"));
+        assertThat(GatewayTestResource.calls("POST /flaky-node/api/v1/decisions")).isEqualTo(1);
+        given().auth().oauth2(token("flakyco", "ml_engineer")).contentType(ContentType.JSON).body("{\"model_metadata\": {}}")
+                .post("/api/v1/decisions").then().statusCode(201);
+    }
+
+    @Test
+    void answers504WhenAPolicyNodeDoesNotDecideInTime() {
+        long start = System.nanoTime();
+        given().auth().oauth2(token("slowco", "ml_engineer")).contentType(ContentType.JSON).body("{\"model_metadata\": {}}")
+                .post("/api/v1/decisions")
+                .then().statusCode(504).contentType("application/problem+json")
+                .body("type", equalTo("urn:polity:problem:upstream-timeout"))
+                .body("detail", containsString("policy node of slowco"));
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(2900);
+    }
+
+    @Test
     void opensTheCircuitOfAFailingServiceAndAnswersAtOnce() {
         String token = token("brokenco", "ml_engineer");
         for (int i = 0; i < 10; i++) {

@@ -44,7 +44,11 @@ import java.util.stream.Stream;
  * {@code threads} (2), {@code warmup} (30s, for each of the two JVMs), {@code policies} (directory of policy YAML files; default the standard
  * library if present, else deploy/local/policies), {@code node.jvm} and {@code gateway.jvm} (the services' JVM options,
  * space-separated; default what the node chart's {@code jvmOptions} give in its 512 MiB containers); any other {@code node.<key>} or {@code gateway.<key>} is passed to that
- * service as its configuration key {@code <key>}, for experiments.
+ * service as its configuration key {@code <key>}, for experiments; {@code alternate} (0): after the two phases,
+ * that many rounds of {@code alternate.duration} (10s) straight to the node then as long through the gateway, and
+ * the gateway's share over all rounds. The machine's speed drifts by tens of per cent within minutes, so two
+ * 30 s phases one after the other can disagree by more than a change makes; alternating short phases spreads
+ * the drift over both sides.
  */
 public final class DecisionThroughputBench {
 
@@ -68,6 +72,8 @@ public final class DecisionThroughputBench {
         Path policies = Path.of(System.getProperty("policies", defaultPolicies(root).toString()));
         // "direct" measures the node only (no gateway phase): for comparing node builds or settings in half the time.
         boolean gatewayPhase = !System.getProperty("phases", "both").equals("direct");
+        int alternate = Integer.parseInt(System.getProperty("alternate", "0"));
+        String alternateDuration = System.getProperty("alternate.duration", "10s");
         Path work = Files.createTempDirectory("polity-bench", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         List<AutoCloseable> started = new ArrayList<>();
         try {
@@ -132,6 +138,23 @@ public final class DecisionThroughputBench {
             if (gatewayPhase) {
                 System.out.println("\n=== through the gateway ===");
                 wrk(script, "http://127.0.0.1:" + gatewayPort + "/api/v1/decisions", threads, connections, duration, true);
+            }
+            if (gatewayPhase && alternate > 0) {
+                System.out.printf("%n=== alternating: %d rounds of %s straight to the node, then %s through the gateway ===%n",
+                        alternate, alternateDuration, alternateDuration);
+                double directSum = 0;
+                double gatewaySum = 0;
+                for (int round = 1; round <= alternate; round++) {
+                    double direct = requestsPerSecond(wrk(script, "http://127.0.0.1:" + nodePort + "/api/v1/decisions",
+                            threads, connections, alternateDuration, false));
+                    double relayed = requestsPerSecond(wrk(script, "http://127.0.0.1:" + gatewayPort + "/api/v1/decisions",
+                            threads, connections, alternateDuration, false));
+                    directSum += direct;
+                    gatewaySum += relayed;
+                    System.out.printf("round %d: direct %.0f /s, gateway %.0f /s (%.0f %%)%n", round, direct, relayed, 100 * relayed / direct);
+                }
+                System.out.printf("alternating, all rounds: direct %.0f /s, gateway %.0f /s, gateway keeps %.1f %%%n",
+                        directSum / alternate, gatewaySum / alternate, 100 * gatewaySum / directSum);
             }
         } finally {
             for (int i = started.size() - 1; i >= 0; i--) {
@@ -217,7 +240,20 @@ public final class DecisionThroughputBench {
         return script;
     }
 
-    private static void wrk(Path script, String url, String threads, String connections, String duration, boolean print)
+    /** wrk's "Requests/sec" figure; fails when wrk reported non-2xx answers or socket errors. */
+    private static double requestsPerSecond(String wrkOutput) {
+        if (wrkOutput.contains("Non-2xx or 3xx responses:") || wrkOutput.contains("Socket errors:")) {
+            throw new IllegalStateException("wrk saw failed requests:\n" + wrkOutput);
+        }
+        for (String line : wrkOutput.split("\n")) {
+            if (line.startsWith("Requests/sec:")) {
+                return Double.parseDouble(line.substring("Requests/sec:".length()).trim());
+            }
+        }
+        throw new IllegalStateException("no Requests/sec in wrk's output:\n" + wrkOutput);
+    }
+
+    private static String wrk(Path script, String url, String threads, String connections, String duration, boolean print)
             throws IOException, InterruptedException {
         Process process = new ProcessBuilder("wrk", "-t" + threads, "-c" + connections, "-d" + duration, "--latency",
                 "-s", script.toString(), url).redirectErrorStream(true).start();
@@ -228,6 +264,7 @@ public final class DecisionThroughputBench {
         if (print) {
             System.out.println(output);
         }
+        return output;
     }
 
     /** One decision, printed by size and kept in results/ so the shape of what is measured is on record. */

@@ -18,8 +18,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
-import io.smallrye.mutiny.Uni;
 import io.netty.buffer.Unpooled;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -31,9 +31,7 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -119,10 +117,14 @@ public class DecisionRoute {
                 return;
             }
             try {
+                if (grants == null || grants.isEmpty()) {
+                    relay(caller, received.result(), request).onComplete(answer -> respondOrFail(context, answer));
+                    return;
+                }
                 // Every use of a break-glass grant is audited before the call is made (503 if it cannot be).
-                breakGlass.usedAll(grants, "POST", request.path())
-                        .chain(() -> relay(caller, received.result(), request))
-                        .subscribe().with(answer -> respond(context, answer), failure -> fail(context, failure));
+                breakGlass.usedAll(grants, "POST", request.path()).subscribe().with(
+                        audited -> relay(caller, received.result(), request).onComplete(answer -> respondOrFail(context, answer)),
+                        failure -> fail(context, failure));
             } catch (RuntimeException e) {
                 fail(context, e);
             }
@@ -146,19 +148,25 @@ public class DecisionRoute {
         return caller;
     }
 
-    private Uni<ServiceAnswer> relay(Caller caller, Buffer body, HttpServerRequest request) {
+    private Future<ServiceAnswer> relay(Caller caller, Buffer body, HttpServerRequest request) {
         String organization = caller.organization();
-        forwarder.policyNodeUrl(organization); // 503 before the body is parsed when the organisation has no node
-        byte[] bound = binding.bind(body.getBytes(), organization, caller.team());
-        Map<String, String> headers = new HashMap<>();
-        for (String name : Forwarder.FORWARDED_REQUEST_HEADERS) {
-            String value = request.getHeader(name);
-            if (value != null) {
-                headers.put(name, value);
-            }
+        try {
+            forwarder.policyNodeUrl(organization); // 503 before the body is parsed when the organisation has no node
+            byte[] bound = binding.bind(body.getBytes(), organization, caller.team());
+            String query = request.query();
+            return forwarder.relayToPolicyNode(organization, query == null ? PATH : PATH + "?" + query, request.headers(),
+                    Buffer.buffer(Unpooled.wrappedBuffer(bound)));
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
         }
-        String query = request.query();
-        return forwarder.callPolicyNode(organization, "POST", query == null ? PATH : PATH + "?" + query, headers, bound);
+    }
+
+    private void respondOrFail(RoutingContext context, AsyncResult<ServiceAnswer> answer) {
+        if (answer.succeeded()) {
+            respond(context, answer.result());
+        } else {
+            fail(context, answer.cause());
+        }
     }
 
     private static void respond(RoutingContext context, ServiceAnswer answer) {

@@ -6,7 +6,13 @@ import dev.polity.support.problem.ProblemException;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
@@ -29,6 +35,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
@@ -44,6 +53,11 @@ import java.util.function.BiConsumer;
  * never are, so a decision or a registration is never made twice. Every call has a connect and a
  * response timeout: a service that does not answer is a 504 problem, one that cannot be reached a 503,
  * never a hang.
+ *
+ * <p>Decisions, the call pipelines make most, are relayed by {@link #relayToPolicyNode} on Vert.x's own
+ * HTTP client and futures, under the same guard: the web client's interceptor chain and Mutiny with
+ * context propagation around each step cost the gateway more CPU than the relaying itself
+ * (bench/decision-throughput). Every other call goes through {@link #call}.
  */
 // @Singleton, not @ApplicationScoped: called on every decision, and a client proxy's context lookup per call showed in the profile.
 @Singleton
@@ -61,8 +75,12 @@ public class Forwarder {
     private static final Set<Integer> UNAVAILABLE_STATUSES = Set.of(502, 503, 504);
 
     private final WebClient client;
+    /** The decision relay's client: Vert.x core, no interceptors, no Mutiny. */
+    private final HttpClient relayClient;
     private final GatewayConfig config;
-    private final Map<String, TypedGuard<Uni<ServiceAnswer>>> guards = new ConcurrentHashMap<>();
+    /** One guard per service, shared by both clients, so a service has one circuit whichever path calls it. */
+    private final Map<String, TypedGuard<CompletionStage<ServiceAnswer>>> guards = new ConcurrentHashMap<>();
+    private final Map<String, URI> parsedBaseUrls = new ConcurrentHashMap<>();
     private final Map<String, CircuitBreakerState> circuits = new ConcurrentHashMap<>();
 
     public Forwarder(Vertx vertx, GatewayConfig config) {
@@ -73,11 +91,16 @@ public class Forwarder {
                 .setMaxPoolSize(config.connectionsPerService())
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
                 .setUserAgent("polity-gateway"));
+        this.relayClient = vertx.getDelegate().createHttpClient(new HttpClientOptions()
+                .setKeepAlive(true)
+                .setMaxPoolSize(config.connectionsPerService())
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis())));
     }
 
     @PreDestroy
     void close() {
         client.close();
+        relayClient.close();
     }
 
     /** Circuit state by service, for the health check. */
@@ -106,16 +129,91 @@ public class Forwarder {
     public Uni<ServiceAnswer> call(String service, String baseUrl, String method, String pathAndQuery,
                                    Map<String, String> requestHeaders, byte[] body) {
         boolean idempotent = IDEMPOTENT.contains(method);
-        TypedGuard<Uni<ServiceAnswer>> guard = guards.computeIfAbsent(service, this::newGuard);
-        return guard.get(() -> send(service, baseUrl, method, pathAndQuery, requestHeaders, body, idempotent))
-                .onFailure(UpstreamFailure.class).recoverWithUni(failure -> {
-                    UpstreamFailure upstream = (UpstreamFailure) failure;
-                    // A service that answered 502/503/504 is relayed as it answered, after the retries.
-                    return upstream.answer() != null ? Uni.createFrom().item(upstream.answer())
-                            : Uni.createFrom().failure(problem(service, method, pathAndQuery, upstream.getCause()));
-                })
-                .onFailure(CircuitBreakerOpenException.class).transform(open -> RetryLaterException.unavailable(
-                        service + " is unavailable: too many recent calls failed, so calls to it are paused (circuit open); retry later", config.resilience().circuitBreakerDelay()));
+        TypedGuard<CompletionStage<ServiceAnswer>> guard = guards.computeIfAbsent(service, this::newGuard);
+        return Uni.createFrom().completionStage(() -> guard.get(() ->
+                        send(baseUrl, method, pathAndQuery, requestHeaders, body, idempotent).subscribeAsCompletionStage()))
+                .onFailure().transform(failure -> failure instanceof CompletionException wrapped && wrapped.getCause() != null
+                        ? wrapped.getCause() : failure)
+                .onFailure(Forwarder::isSettled).recoverWithItem(Forwarder::settled)
+                .onFailure().transform(failure -> translated(service, method, pathAndQuery, failure));
+    }
+
+    /**
+     * {@code POST pathAndQuery} to {@code organization}'s policy node with {@code body}, the caller's forwarded
+     * headers taken from {@code callerHeaders}: the decision route's relay. Same guard, timeouts, headers and
+     * answers as {@link #callPolicyNode}; on Vert.x's core client and futures.
+     */
+    public Future<ServiceAnswer> relayToPolicyNode(String organization, String pathAndQuery, MultiMap callerHeaders,
+                                                   io.vertx.core.buffer.Buffer body) {
+        String service = "policy node of " + organization;
+        URI base = parsedBaseUrls.computeIfAbsent(policyNodeUrl(organization), url -> URI.create(stripTrailingSlash(url)));
+        TypedGuard<CompletionStage<ServiceAnswer>> guard = guards.computeIfAbsent(service, this::newGuard);
+        CompletionStage<ServiceAnswer> guarded;
+        try {
+            guarded = guard.get(() -> relay(base, pathAndQuery, callerHeaders, body).toCompletionStage());
+        } catch (RuntimeException e) {
+            guarded = CompletableFuture.failedStage(e);
+        }
+        return Future.fromCompletionStage(guarded).recover(failure -> {
+            Throwable cause = failure instanceof CompletionException wrapped && wrapped.getCause() != null ? wrapped.getCause() : failure;
+            return isSettled(cause) ? Future.succeededFuture(settled(cause))
+                    : Future.failedFuture(translated(service, "POST", pathAndQuery, cause));
+        });
+    }
+
+    private Future<ServiceAnswer> relay(URI base, String pathAndQuery, MultiMap callerHeaders, io.vertx.core.buffer.Buffer body) {
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setSsl("https".equals(base.getScheme()))
+                .setHost(base.getHost())
+                .setPort(base.getPort() > 0 ? base.getPort() : "https".equals(base.getScheme()) ? 443 : 80)
+                .setURI(base.getRawPath() == null ? pathAndQuery : base.getRawPath() + pathAndQuery)
+                .setTimeout(config.requestTimeout().toMillis())
+                .putHeader("User-Agent", "polity-gateway");
+        for (String header : FORWARDED_REQUEST_HEADERS) {
+            String value = callerHeaders.get(header);
+            if (value != null) {
+                options.putHeader(header, value);
+            }
+        }
+        return relayClient.request(options)
+                .compose(request -> request.send(body))
+                .compose(response -> response.body().map(responseBody -> answer(response, responseBody)))
+                .recover(failure -> Future.failedFuture(failure instanceof UpstreamFailure ? failure
+                        : new UpstreamFailure(failure, null, false)));
+    }
+
+    private static ServiceAnswer answer(HttpClientResponse response, io.vertx.core.buffer.Buffer body) {
+        List<Map.Entry<String, String>> headers = new ArrayList<>();
+        for (Map.Entry<String, String> header : response.headers()) {
+            headers.add(header);
+        }
+        ServiceAnswer answer = new ServiceAnswer(response.statusCode(), headers, body.getBytes());
+        if (UNAVAILABLE_STATUSES.contains(answer.status())) {
+            throw new UpstreamFailure(null, answer, false);
+        }
+        return answer;
+    }
+
+    /** A failed call that still has an answer to relay: a service that answered 502/503/504, after the retries. */
+    private static boolean isSettled(Throwable failure) {
+        return failure instanceof UpstreamFailure upstream && upstream.answer() != null;
+    }
+
+    private static ServiceAnswer settled(Throwable failure) {
+        return ((UpstreamFailure) failure).answer();
+    }
+
+    /** A call that failed without an answer, as the problem the caller gets: 503 (circuit open, unreachable) or 504. */
+    private Throwable translated(String service, String method, String pathAndQuery, Throwable failure) {
+        if (failure instanceof UpstreamFailure upstream) {
+            return problem(service, method, pathAndQuery, upstream.getCause());
+        }
+        if (failure instanceof CircuitBreakerOpenException) {
+            return RetryLaterException.unavailable(service + " is unavailable: too many recent calls failed, so calls to it are paused (circuit open); retry later",
+                    config.resilience().circuitBreakerDelay());
+        }
+        return failure;
     }
 
     /** The base URL of {@code organization}'s policy node; a 503 problem when none is configured. */
@@ -133,7 +231,7 @@ public class Forwarder {
         return call("policy node of " + organization, policyNodeUrl(organization), method, pathAndQuery, requestHeaders, body);
     }
 
-    private Uni<ServiceAnswer> send(String service, String baseUrl, String method, String pathAndQuery,
+    private Uni<ServiceAnswer> send(String baseUrl, String method, String pathAndQuery,
                                     Map<String, String> requestHeaders, byte[] body, boolean idempotent) {
         URI target = URI.create(stripTrailingSlash(baseUrl) + pathAndQuery);
         HttpRequest<Buffer> request = client.requestAbs(HttpMethod.valueOf(method), target.toString())
@@ -161,9 +259,9 @@ public class Forwarder {
                 });
     }
 
-    private TypedGuard<Uni<ServiceAnswer>> newGuard(String service) {
+    private TypedGuard<CompletionStage<ServiceAnswer>> newGuard(String service) {
         GatewayConfig.Resilience resilience = config.resilience();
-        return TypedGuard.create(new TypeLiteral<Uni<ServiceAnswer>>() {
+        return TypedGuard.create(new TypeLiteral<CompletionStage<ServiceAnswer>>() {
                 })
                 .withDescription("calls to " + service)
                 .withRetry()
