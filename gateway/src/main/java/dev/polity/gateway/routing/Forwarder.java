@@ -132,8 +132,7 @@ public class Forwarder {
         TypedGuard<CompletionStage<ServiceAnswer>> guard = guards.computeIfAbsent(service, this::newGuard);
         return Uni.createFrom().completionStage(() -> guard.get(() ->
                         send(baseUrl, method, pathAndQuery, requestHeaders, body, idempotent).subscribeAsCompletionStage()))
-                .onFailure().transform(failure -> failure instanceof CompletionException wrapped && wrapped.getCause() != null
-                        ? wrapped.getCause() : failure)
+                .onFailure().transform(Forwarder::unwrapped)
                 .onFailure(Forwarder::isSettled).recoverWithItem(Forwarder::settled)
                 .onFailure().transform(failure -> translated(service, method, pathAndQuery, failure));
     }
@@ -155,7 +154,7 @@ public class Forwarder {
             guarded = CompletableFuture.failedStage(e);
         }
         return Future.fromCompletionStage(guarded).recover(failure -> {
-            Throwable cause = failure instanceof CompletionException wrapped && wrapped.getCause() != null ? wrapped.getCause() : failure;
+            Throwable cause = unwrapped(failure);
             return isSettled(cause) ? Future.succeededFuture(settled(cause))
                     : Future.failedFuture(translated(service, "POST", pathAndQuery, cause));
         });
@@ -193,6 +192,11 @@ public class Forwarder {
             throw new UpstreamFailure(null, answer, false);
         }
         return answer;
+    }
+
+    /** What failed inside a failed {@code CompletionStage}. */
+    private static Throwable unwrapped(Throwable failure) {
+        return failure instanceof CompletionException wrapped && wrapped.getCause() != null ? wrapped.getCause() : failure;
     }
 
     /** A failed call that still has an answer to relay: a service that answered 502/503/504, after the retries. */
