@@ -1,8 +1,5 @@
--- Ingest cost: every appended event updates every index of audit_event, and on a 2-core machine the nine of them
--- were most of PostgreSQL's CPU per event. The time indexes become BRIN (a few pages for the whole table, touched
--- only when a block range's bounds move), and the type index goes: every query that filters on type also names the
--- organisation (the gateway always adds it; compliance always passes it), and audit_event_organization_idx
--- (organization, sequence) or audit_event_organization_type_time_idx (organization, type, event_time) serve those.
+-- Ingest cost: every appended event updates every index of audit_event. The two B-trees on time columns become
+-- BRIN indexes (a few pages for the whole table, touched only when a block range's bounds move).
 --
 -- received_at is set when the service polls the record, so it grows with sequence: the export's
 -- "first sequence received at or after" / "last received before" read few block ranges. event_time is the
@@ -13,5 +10,3 @@ create index audit_event_time_brin on audit_event using brin (event_time timesta
 
 drop index audit_event_received_at_idx;
 create index audit_event_received_at_brin on audit_event using brin (received_at);
-
-drop index audit_event_type_idx;

@@ -215,6 +215,7 @@ public final class AuditIngestBench {
                             unique (source, event_id))""");
                 // The indexes of audit_event after V4__cheaper_event_indexes.sql.
                 ddl.execute("create index on plain_event (subject, sequence)");
+                ddl.execute("create index on plain_event (type, sequence)");
                 ddl.execute("create index on plain_event (organization, sequence)");
                 ddl.execute("create index on plain_event (actor, sequence)");
                 ddl.execute("create index on plain_event using brin (event_time timestamptz_minmax_multi_ops)");
