@@ -22,7 +22,7 @@
 {{- if and (ne .Values.postgresql.sslMode "disable") .Values.postgresql.caSecret.name -}}true{{- end -}}
 {{- end }}
 
-{{- /* QUARKUS_DATASOURCE_* for one service (ConfigMap data); the JDBC URL is only for Flyway. */ -}}
+{{- /* QUARKUS_DATASOURCE_* for one service (ConfigMap data); the JDBC URL is for Flyway (and the audit service's appends). */ -}}
 {{- define "central.datasourceConfig" -}}
 {{- $pg := .ctx.Values.postgresql -}}
 {{- $db := .c.values.database -}}

@@ -33,6 +33,7 @@ import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -239,9 +240,10 @@ public class AuditEventConsumer {
      */
     static boolean isRefusedByDatabase(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof PgException pg && pg.getSqlState() != null
-                    && (pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23"))) {
-                return !(pg.getSqlState().equals("23514") && String.valueOf(pg.getMessage()).contains("no partition"));
+            String state = t instanceof PgException pg ? pg.getSqlState()
+                    : t instanceof SQLException sql ? sql.getSQLState() : null;
+            if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+                return !(state.equals("23514") && String.valueOf(t.getMessage()).contains("no partition"));
             }
         }
         return false;

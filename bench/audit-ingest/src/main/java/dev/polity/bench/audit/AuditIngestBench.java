@@ -213,12 +213,13 @@ public final class AuditIngestBench {
                             payload_expires_at timestamptz not null, received_at timestamptz not null, kafka_topic text not null,
                             kafka_partition integer not null, kafka_offset bigint not null, kafka_key text,
                             unique (source, event_id))""");
+                // The indexes of audit_event after V4__cheaper_event_indexes.sql.
                 ddl.execute("create index on plain_event (subject, sequence)");
                 ddl.execute("create index on plain_event (type, sequence)");
                 ddl.execute("create index on plain_event (organization, sequence)");
                 ddl.execute("create index on plain_event (actor, sequence)");
-                ddl.execute("create index on plain_event (event_time, sequence)");
-                ddl.execute("create index on plain_event (received_at)");
+                ddl.execute("create index on plain_event using brin (event_time timestamptz_minmax_multi_ops)");
+                ddl.execute("create index on plain_event using brin (received_at)");
                 ddl.execute("create index on plain_event (organization, type, event_time)");
                 ddl.execute("create table plain_payload (sequence bigint not null, expires_at timestamptz not null, data bytea not null)");
                 ddl.execute("create index on plain_payload (sequence)");
