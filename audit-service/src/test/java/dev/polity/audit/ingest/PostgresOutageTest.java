@@ -13,14 +13,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 
 import static dev.polity.audit.AuditApi.asAuditor;
 import static io.restassured.RestAssured.given;
@@ -60,7 +59,7 @@ class PostgresOutageTest {
         }
         awaitStored(subject, 5);
 
-        try (Connection admin = connect("postgres")) {
+        try (Connection admin = connectToMaintenanceDatabase()) {
             execute(admin, "alter database " + DATABASE + " with allow_connections false");
             try {
                 execute(admin, "select pg_terminate_backend(pid) from pg_stat_activity where datname = '" + DATABASE + "'");
@@ -97,14 +96,9 @@ class PostgresOutageTest {
         return ids;
     }
 
-    private Connection connect(String database) throws SQLException {
-        Properties properties = new Properties();
-        properties.setProperty("user", username);
-        properties.setProperty("password", password);
-        URI url = URI.create(jdbcUrl.substring("jdbc:".length()));
-        // The driver class itself: DriverManager only sees drivers visible to the caller's class loader.
-        return new org.postgresql.Driver().connect("jdbc:postgresql://" + url.getHost() + ":" + url.getPort() + "/" + database,
-                properties);
+    /** A connection to the same server's maintenance database: the service's own database is about to refuse them. */
+    private Connection connectToMaintenanceDatabase() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl.substring(0, jdbcUrl.lastIndexOf('/') + 1) + "postgres", username, password);
     }
 
     private static void execute(Connection connection, String sql) throws SQLException {
