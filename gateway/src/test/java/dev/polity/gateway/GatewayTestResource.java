@@ -91,6 +91,9 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
         // Nodes behind a base path, which the stand-in answers like the flaky-* and slow-* paths above.
         config.put("polity.gateway.policy-nodes.flakyco", echoUrl + "/flaky-node");
         config.put("polity.gateway.policy-nodes.slowco", echoUrl + "/slow-node");
+        // Nodes whose answers are large (many TCP reads), with a Content-Length and chunked without one.
+        config.put("polity.gateway.policy-nodes.largeco", echoUrl + "/large-node");
+        config.put("polity.gateway.policy-nodes.chunkedco", echoUrl + "/chunked-node");
         config.put("polity.gateway.central-organization", "hq");
         config.put("polity.gateway.request-timeout", "PT1S");
         config.put("polity.gateway.resilience.retry-delay", "PT0.05S");
@@ -119,6 +122,10 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (path.startsWith("/large-node/") || path.startsWith("/chunked-node/")) {
+            largeAnswer(exchange, path.startsWith("/chunked-node/"));
+            return;
         }
         if (path.startsWith("/api/v1/models/acme/pipe-") && path.endsWith("/versions") && method.equals("POST")) {
             registry(exchange, path, body);
@@ -237,6 +244,26 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
             default -> global;
         };
         respond(exchange, 200, "application/json", answer);
+    }
+
+    /** The body {@link #largeAnswer} sends: 300 KB of JSON, every byte position distinguishable. */
+    public static String largeAnswerBody() {
+        StringBuilder padding = new StringBuilder(300_000);
+        for (int i = 0; padding.length() < 300_000; i++) {
+            padding.append(i).append(',');
+        }
+        return "{\"decision\": \"approved\", \"padding\": \"" + padding + "\"}";
+    }
+
+    /** A decision of {@link #largeAnswerBody}, with its Content-Length or chunked in pieces of 7,000 bytes. */
+    private static void largeAnswer(HttpExchange exchange, boolean chunked) throws IOException {
+        byte[] bytes = largeAnswerBody().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, chunked ? 0 : bytes.length);
+        for (int offset = 0; offset < bytes.length; offset += 7_000) {
+            exchange.getResponseBody().write(bytes, offset, Math.min(7_000, bytes.length - offset));
+            exchange.getResponseBody().flush();
+        }
     }
 
     private static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {

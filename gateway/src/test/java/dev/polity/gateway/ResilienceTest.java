@@ -60,6 +60,17 @@ class ResilienceTest {
     }
 
     @Test
+    void relaysLargeDecisionsWhole() {
+        // The relay reads an answer with a Content-Length into an array of that size, a chunked one as it comes.
+        for (String organization : new String[]{"largeco", "chunkedco"}) {
+            String answer = given().auth().oauth2(token(organization, "ml_engineer")).contentType(ContentType.JSON)
+                    .body("{\"model_metadata\": {}}").post("/api/v1/decisions")
+                    .then().statusCode(200).contentType("application/json").extract().asString();
+            assertThat(answer).as(organization).isEqualTo(GatewayTestResource.largeAnswerBody());
+        }
+    }
+
+    @Test
     void answers504WhenAPolicyNodeDoesNotDecideInTime() {
         long start = System.nanoTime();
         given().auth().oauth2(token("slowco", "ml_engineer")).contentType(ContentType.JSON).body("{\"model_metadata\": {}}")

@@ -68,6 +68,8 @@ public class DecisionRoute {
     private final String organizationClaim;
     private final String teamClaim;
     private final Counter relayed;
+    /** The permission row of {@code POST /api/v1/decisions}, found once: the path never changes. */
+    private final PermissionTable.Match route;
 
     public DecisionRoute(GatewayConfig config, Forwarder forwarder, PermissionTable permissions, DecisionBinding binding,
                          QuotaCounter quotas, BreakGlassAudit breakGlass, IdentityProviderManager identities, ObjectMapper json,
@@ -84,6 +86,7 @@ public class DecisionRoute {
         this.json = json;
         this.organizationClaim = organizationClaim;
         this.teamClaim = teamClaim;
+        this.route = permissions.route("POST", PATH);
         this.relayed = Counter.builder("polity_gateway_decision_route_requests_total")
                 .description("Decision requests served by the gateway's plain Vert.x decision route")
                 .register(meters);
@@ -137,7 +140,7 @@ public class DecisionRoute {
             throw ProblemException.unauthenticated();
         }
         Caller caller = new Caller(identity, organizationClaim, teamClaim);
-        permissions.authorize("POST", PATH, caller);
+        permissions.check(route, caller);
         if (quotas.enabled()) {
             String client = QuotaFilter.clientOf(identity);
             QuotaCounter.Verdict verdict = quotas.count(client);

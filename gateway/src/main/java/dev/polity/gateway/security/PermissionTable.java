@@ -126,8 +126,8 @@ public class PermissionTable {
         this.config = config;
     }
 
-    /** A route that matched, with the organisation its path names ("" when none). */
-    public record Match(Permission permission, String organization) {
+    /** A route that matched, with the organisation its path names ("" when none) and the method asked for. */
+    public record Match(Permission permission, String organization, String method) {
 
         public Tenancy tenancy() {
             return permission.tenancy();
@@ -145,6 +145,19 @@ public class PermissionTable {
      *                          method the path does not take, 403 for a missing role or a foreign organisation
      */
     public Match authorize(String method, String rawPath, Caller caller) {
+        Match match = route(method, rawPath);
+        check(match, caller);
+        return match;
+    }
+
+    /**
+     * The route for {@code method} and {@code rawPath}, whoever calls: callers with a fixed path (the decision
+     * route) find it once and only {@link #check} each caller.
+     *
+     * @throws ProblemException 400 for dot or encoded-slash segments, 404 for unknown paths, 405 for a
+     *                          method the path does not take
+     */
+    public Match route(String method, String rawPath) {
         List<String> segments = segments(rawPath);
         String upperMethod = method.toUpperCase(Locale.ROOT);
         boolean pathKnown = false;
@@ -154,36 +167,40 @@ public class PermissionTable {
                 continue;
             }
             pathKnown = true;
-            if (!permission.methods().contains(upperMethod)) {
-                continue;
+            if (permission.methods().contains(upperMethod)) {
+                return new Match(permission, organization, upperMethod);
             }
-            if (!permission.allowsRole(caller.roles())) {
-                throw new ProblemException(403, "role-missing", "Forbidden", upperMethod + " " + permission.path()
-                        + " needs one of the roles " + permission.rolesText(), List.of());
-            }
-            String own = caller.organization();
-            switch (permission.tenancy()) {
-                case OWN -> requireOwn(organization, own);
-                case FEDERATION -> {
-                    if (!isCentral(own)) {
-                        requireOwn(organization, own);
-                    }
-                }
-                case CENTRAL -> {
-                    if (!isCentral(own)) {
-                        throw new ProblemException(403, "tenant-mismatch", "Forbidden",
-                                "only the central organization may " + upperMethod + " " + permission.path(), List.of());
-                    }
-                }
-                default -> {
-                }
-            }
-            return new Match(permission, organization);
         }
         if (pathKnown) {
             throw new ProblemException(405, "method-not-allowed", "Method not allowed", method + " is not allowed on " + rawPath, List.of());
         }
         throw ProblemException.notFound("no route for " + rawPath);
+    }
+
+    /** Checks the caller's roles and organisation against a route; 403 when either is wrong. */
+    public void check(Match match, Caller caller) {
+        Permission permission = match.permission();
+        if (!permission.allowsRole(caller.roles())) {
+            throw new ProblemException(403, "role-missing", "Forbidden", match.method() + " " + permission.path()
+                    + " needs one of the roles " + permission.rolesText(), List.of());
+        }
+        String own = caller.organization();
+        switch (permission.tenancy()) {
+            case OWN -> requireOwn(match.organization(), own);
+            case FEDERATION -> {
+                if (!isCentral(own)) {
+                    requireOwn(match.organization(), own);
+                }
+            }
+            case CENTRAL -> {
+                if (!isCentral(own)) {
+                    throw new ProblemException(403, "tenant-mismatch", "Forbidden",
+                            "only the central organization may " + match.method() + " " + permission.path(), List.of());
+                }
+            }
+            default -> {
+            }
+        }
     }
 
     /** Whether callers of {@code organization} act for the whole federation (see {@link GatewayConfig#centralOrganization()}). */
