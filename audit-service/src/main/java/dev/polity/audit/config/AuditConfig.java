@@ -71,8 +71,12 @@ public interface AuditConfig {
     }
 
     interface Checkpoint {
-        /** Sign a checkpoint once this many events were appended since the last one. */
-        @WithDefault("1000")
+        /**
+         * Sign a checkpoint once this many events were appended since the last one, before the interval is up. A
+         * burst bound, not the usual cadence: checkpoints are kept forever and each is checked against the stored
+         * tree and the previous one, so their number should follow time, not traffic.
+         */
+        @WithDefault("10000")
         int maxEvents();
 
         /** Sign a checkpoint at least this often while the log grows. */

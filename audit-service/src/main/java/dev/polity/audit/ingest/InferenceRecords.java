@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.polity.audit.config.AuditConfig;
 import dev.polity.audit.retention.TypePatterns;
 import dev.polity.contracts.events.CloudEvent;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.io.IOException;
 import java.util.Iterator;
@@ -21,7 +21,9 @@ import java.util.Optional;
  * {@code features}, {@code output}, {@code completion}, …) unless it is such a hash. Anything else is refused to
  * the dead-letter topic before it reaches the log.
  */
-@ApplicationScoped
+// @Singleton, not @ApplicationScoped: called for every ingested event, and a client proxy's context lookup per
+// call showed in the ingest profile (bench/audit-ingest).
+@Singleton
 public class InferenceRecords {
 
     private static final List<String> RAW_WORDS = List.of("input", "output", "prompt", "completion", "feature",

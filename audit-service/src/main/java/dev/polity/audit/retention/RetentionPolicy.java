@@ -2,7 +2,7 @@ package dev.polity.audit.retention;
 
 import dev.polity.audit.config.AuditConfig;
 import io.quarkus.runtime.Startup;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -20,7 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * six months (the EU AI Act's floor for logs of high-risk systems, Art. 19 and 26(6)).
  */
 @Startup
-@ApplicationScoped
+// @Singleton, not @ApplicationScoped: called for every ingested event, and a client proxy's context lookup per
+// call showed in the ingest profile (bench/audit-ingest).
+@Singleton
 public class RetentionPolicy {
 
     public static final String INFERENCE_CLASS = "inference";

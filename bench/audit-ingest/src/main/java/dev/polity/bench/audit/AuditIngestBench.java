@@ -98,6 +98,10 @@ public final class AuditIngestBench {
                 config.put("mp.messaging.incoming.audit-events-in.max.poll.records", poll);
                 config.put("mp.messaging.incoming.audit-events-in.max.partition.fetch.bytes", String.valueOf(Integer.parseInt(poll) * 2048));
             }
+            // Experiments: -Dservice.<config key>=<value> sets any of the service's keys, e.g.
+            // -Dservice.polity.audit.checkpoint.max-events=1000
+            System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("service."))
+                    .forEach(name -> config.put(name.substring("service.".length()), System.getProperty(name)));
             config.put("polity.audit.checkpoint.signing-private-key", Ed25519.encodePrivateKey(keys.getPrivate()));
             config.put("polity.audit.checkpoint.signing-public-key", Ed25519.encodePublicKey(keys.getPublic()));
             Path log = root.resolve("bench/audit-ingest/target/audit-service.log");
@@ -107,11 +111,13 @@ public final class AuditIngestBench {
                     URI.create("http://127.0.0.1:" + port + "/q/health/ready"), Duration.ofMinutes(3));
                  Connection db = postgres.connect("bench_audit")) {
                 TreeMap<Long, Long> samples = new TreeMap<>();
+                List<CpuSample> cpu = new ArrayList<>();
                 long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
                 long size = 0;
                 while (size < events && System.nanoTime() < deadline) {
                     size = single(db, "select size from audit_log_head");
                     samples.put(System.nanoTime(), size);
+                    cpu.add(CpuSample.take(size, service.pid()));
                     Thread.sleep(100);
                 }
                 if (size < events) {
@@ -129,6 +135,48 @@ public final class AuditIngestBench {
                         firstHalf, secondHalf);
                 System.out.printf(Locale.ROOT, "ratio sustained / plain:      %10.2f%n", sustained / plain);
                 System.out.printf("log: %d events, %d stored subtrees, %d checkpoints signed during the run%n", size, nodes, checkpoints);
+                CpuSample from = cpu.stream().filter(sample -> sample.size() >= events / 10).findFirst().orElseThrow();
+                CpuSample to = cpu.stream().filter(sample -> sample.size() >= events - events / 10).findFirst().orElseThrow();
+                long appended = to.size() - from.size();
+                System.out.printf(Locale.ROOT, "CPU per event (10%%-90%%): service %.0f us, PostgreSQL %.0f us, Kafka broker %.0f us%n",
+                        (to.serviceNanos() - from.serviceNanos()) / 1000.0 / appended,
+                        (to.postgresNanos() - from.postgresNanos()) / 1000.0 / appended,
+                        (to.brokerNanos() - from.brokerNanos()) / 1000.0 / appended);
+            }
+        }
+    }
+
+    /**
+     * CPU time used so far by the service, by PostgreSQL (the postmaster and every backend: all processes of this
+     * machine's {@code postgres} binary, devstack's being the only server a benchmark runs) and by the Kafka broker,
+     * when the log held {@code size} events. From /proc, through {@link ProcessHandle}.
+     */
+    private record CpuSample(long size, long serviceNanos, long postgresNanos, long brokerNanos) {
+
+        static CpuSample take(long size, long servicePid) {
+            long postgres = 0;
+            long broker = 0;
+            for (ProcessHandle process : ProcessHandle.allProcesses().toList()) {
+                ProcessHandle.Info info = process.info();
+                long nanos = info.totalCpuDuration().map(Duration::toNanos).orElse(0L);
+                if (info.command().map(command -> command.endsWith("/postgres")).orElse(false)) {
+                    postgres += nanos;
+                } else if (isBroker(process)) {
+                    broker += nanos;
+                }
+            }
+            long service = ProcessHandle.of(servicePid).flatMap(process -> process.info().totalCpuDuration())
+                    .map(Duration::toNanos).orElse(0L);
+            return new CpuSample(size, service, postgres, broker);
+        }
+
+        /** Read from /proc: {@code ProcessHandle.Info} gives no arguments for the broker's long command line. */
+        private static boolean isBroker(ProcessHandle process) {
+            try {
+                return new String(Files.readAllBytes(Path.of("/proc", String.valueOf(process.pid()), "cmdline")),
+                        StandardCharsets.UTF_8).contains("BrokerMain");
+            } catch (java.io.IOException | RuntimeException e) {
+                return false; // gone, or not readable
             }
         }
     }
