@@ -269,7 +269,10 @@ public final class DecisionThroughputBench {
 
     /** One decision, printed by size and kept in results/ so the shape of what is measured is on record. */
     private static void sampleResponse(Path root, String url, String token) throws IOException, InterruptedException {
-        HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+        // HTTP/1.1 as wrk speaks it, not the JDK client's default h2c upgrade, and a timeout: once in about a dozen
+        // runs (session 7) that upgrade's answer arrived whole but the client never completed, and the run hung.
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                         .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
                         .POST(HttpRequest.BodyPublishers.ofString(requestBody())).build(),
                 HttpResponse.BodyHandlers.ofByteArray());

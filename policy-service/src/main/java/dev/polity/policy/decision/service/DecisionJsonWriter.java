@@ -29,7 +29,8 @@ import java.util.Map;
  * character, the same policy ids, names and rule names on every decision. Here the field names are
  * encoded once per process, the strings that come from a compiled policy (id, name, type, enforcement,
  * rule names and remedies) once per compiled policy ({@link EncodedNames}), and the whole JSON of a
- * policy's constant evaluations (all passed, not applicable) once per compiled policy too.
+ * policy's constant evaluations (all passed, not applicable) once per compiled policy too, as is each
+ * rule's JSON when it passed or failed with its policy's fixed message ({@link RuleJson}).
  *
  * <p>It also writes the decision's audit record, which is the decision without what the bundle
  * revision already fixes: each policy by id, version and outcome, and only the rules that did not
