@@ -2,6 +2,7 @@ package dev.polity.audit.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.polity.audit.AuditApi;
+import dev.polity.audit.AuditDatabase;
 import dev.polity.audit.AuditKafka;
 import dev.polity.audit.SigningKeysTestResource;
 import dev.polity.contracts.Topics;
@@ -24,7 +25,6 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -169,7 +169,7 @@ class MerkleLogTest {
         }
         long signed = AuditApi.awaitCheckpointCovering(awaitSequence(subject, 16));
         byte[] original;
-        try (Connection db = DriverManager.getConnection(jdbcUrl, username, password)) {
+        try (Connection db = AuditDatabase.connect()) {
             original = nodeHash(db);
             // An insider rewrites history below an existing checkpoint.
             setNodeHash(db, Merkle.leafHash("forged history".getBytes(StandardCharsets.UTF_8)));
@@ -196,12 +196,6 @@ class MerkleLogTest {
                 .then().body("checks.find { it.name == 'audit-checkpoints' }.status", org.hamcrest.Matchers.equalTo("UP")));
     }
 
-    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
-    String jdbcUrl;
-    @ConfigProperty(name = "quarkus.datasource.username")
-    String username;
-    @ConfigProperty(name = "quarkus.datasource.password")
-    String password;
 
     private static byte[] nodeHash(Connection db) throws Exception {
         try (PreparedStatement select = db.prepareStatement("select hash from audit_merkle_node where level = 4 and idx = 0");

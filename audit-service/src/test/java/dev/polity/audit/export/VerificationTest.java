@@ -1,6 +1,7 @@
 package dev.polity.audit.export;
 
 import dev.polity.audit.AuditApi;
+import dev.polity.audit.AuditDatabase;
 import dev.polity.audit.AuditKafka;
 import dev.polity.audit.SigningKeysTestResource;
 import dev.polity.contracts.Topics;
@@ -24,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -44,12 +44,6 @@ class VerificationTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
-    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
-    String jdbcUrl;
-    @ConfigProperty(name = "quarkus.datasource.username")
-    String username;
-    @ConfigProperty(name = "quarkus.datasource.password")
-    String password;
 
     @Test
     void verifiesTheLogAndAnExportOfItOffline() throws IOException {
@@ -160,7 +154,7 @@ class VerificationTest {
     }
 
     private String column(String sql, long sequence) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, username, password);
+        try (Connection connection = AuditDatabase.connect();
              PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setLong(1, sequence);
             try (var rows = statement.executeQuery()) {
@@ -171,7 +165,7 @@ class VerificationTest {
     }
 
     private void update(String sql, long sequence) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, username, password);
+        try (Connection connection = AuditDatabase.connect();
              PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setLong(1, sequence);
             assertThat(statement.executeUpdate()).isEqualTo(1);

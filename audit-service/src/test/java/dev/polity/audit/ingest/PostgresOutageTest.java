@@ -1,5 +1,6 @@
 package dev.polity.audit.ingest;
 
+import dev.polity.audit.AuditDatabase;
 import dev.polity.audit.AuditKafka;
 import dev.polity.audit.SigningKeysTestResource;
 import dev.polity.contracts.Topics;
@@ -14,7 +15,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -43,12 +43,6 @@ class PostgresOutageTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
-    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
-    String jdbcUrl;
-    @ConfigProperty(name = "quarkus.datasource.username")
-    String username;
-    @ConfigProperty(name = "quarkus.datasource.password")
-    String password;
 
     @Test
     void storesEveryEventThatArrivedWhilePostgresWasAwayExactlyOnce() throws Exception {
@@ -98,7 +92,7 @@ class PostgresOutageTest {
 
     /** A connection to the same server's maintenance database: the service's own database is about to refuse them. */
     private Connection connectToMaintenanceDatabase() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl.substring(0, jdbcUrl.lastIndexOf('/') + 1) + "postgres", username, password);
+        return AuditDatabase.connectTo("postgres");
     }
 
     private static void execute(Connection connection, String sql) throws SQLException {

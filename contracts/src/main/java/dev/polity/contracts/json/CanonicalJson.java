@@ -8,8 +8,8 @@ import java.math.BigInteger;
 import java.math.MathContext;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
+import java.util.AbstractMap;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -70,35 +70,19 @@ public final class CanonicalJson {
             case Boolean bool -> out.append(bool.booleanValue());
             case Number number -> writePlainNumber(number, out);
             case Map<?, ?> map -> {
-                // Sorted by String.compareTo: UTF-16 code units, as RFC 8785 asks. An array sort, not a TreeMap:
-                // this runs for every object of every request the policy node hashes.
-                String[] keys = new String[map.size()];
-                Object[] values = new Object[keys.length];
-                int size = 0;
-                boolean sorted = true;
-                for (Map.Entry<?, ?> member : map.entrySet()) {
-                    keys[size] = String.valueOf(member.getKey());
-                    values[size] = member.getValue();
-                    sorted &= size == 0 || keys[size - 1].compareTo(keys[size]) < 0;
-                    size++;
-                }
-                Integer[] order = null;
-                if (!sorted) {
-                    order = new Integer[size];
-                    for (int i = 0; i < size; i++) {
-                        order[i] = i;
-                    }
-                    Arrays.sort(order, (a, b) -> keys[a].compareTo(keys[b]));
-                }
+                // Sorted by String.compareTo (UTF-16 code units, as RFC 8785 asks), like a tree's members below: a list
+                // sort rather than a TreeMap, since this runs for every object of every request the policy node hashes.
+                List<Map.Entry<String, Object>> members = new ArrayList<>(map.size());
+                map.forEach((key, member) -> members.add(new AbstractMap.SimpleImmutableEntry<>(String.valueOf(key), member)));
+                members.sort(Map.Entry.comparingByKey());
                 out.append('{');
-                for (int i = 0; i < size; i++) {
-                    int member = order == null ? i : order[i];
+                for (int i = 0; i < members.size(); i++) {
                     if (i > 0) {
                         out.append(',');
                     }
-                    writeString(keys[member], out);
+                    writeString(members.get(i).getKey(), out);
                     out.append(':');
-                    writePlain(values[member], out);
+                    writePlain(members.get(i).getValue(), out);
                 }
                 out.append('}');
             }

@@ -29,8 +29,7 @@ import java.util.Map;
  * character, the same policy ids, names and rule names on every decision. Here the field names are
  * encoded once per process, the strings that come from a compiled policy (id, name, type, enforcement,
  * rule names and remedies) once per compiled policy ({@link EncodedNames}), and the whole JSON of a
- * policy's constant evaluations (all passed, not applicable) once per compiled policy too, as is each
- * rule's JSON when it passed or failed with its policy's fixed message ({@link RuleJson}).
+ * policy's constant evaluations (all passed, not applicable) once per compiled policy too.
  *
  * <p>It also writes the decision's audit record, which is the decision without what the bundle
  * revision already fixes: each policy by id, version and outcome, and only the rules that did not
@@ -303,66 +302,8 @@ public class DecisionJsonWriter {
         }
     }
 
-    /**
-     * A rule's JSON where it does not depend on the request: passed, and failed with its fixed message (the one its
-     * policy states, not one a message expression computed). Each is written as is when the result is that very
-     * rule in that form, told by identity of the strings the evaluator took from the compiled rule.
-     */
-    private record RuleJson(String name, String fixedMessage, String remedy, SerializedString passed,
-                            SerializedString failedInAnswer, SerializedString failedInRecord) {
-
-        /** The rendering of {@code rule} in the answer ({@code withRemedy}) or the audit record; null when it must be written. */
-        SerializedString renderingOf(RuleResult rule, boolean withRemedy) {
-            if (rule.name() != name || rule.error() != null) {
-                return null;
-            }
-            if (rule.passed()) {
-                return rule.message() == null && rule.remedy() == null ? passed : null;
-            }
-            if (fixedMessage != null && rule.message() == fixedMessage && rule.remedy() == remedy) {
-                return withRemedy ? failedInAnswer : failedInRecord;
-            }
-            return null;
-        }
-    }
-
-    private EncodedNames encodedNames(CompiledPolicy policy) {
-        var document = policy.document();
-        List<CompiledPolicy.CompiledRule> rules = policy.rules();
-        SerializedString[] ruleNames = new SerializedString[rules.size()];
-        SerializedString[] remedies = new SerializedString[rules.size()];
-        RuleJson[] rendered = new RuleJson[rules.size()];
-        for (int i = 0; i < rules.size(); i++) {
-            var rule = rules.get(i).rule();
-            ruleNames[i] = encode(rule.name());
-            remedies[i] = encode(rule.remedy());
-            RuleResult passed = new RuleResult(rule.name(), true, null, null, null);
-            RuleResult failed = new RuleResult(rule.name(), false, rule.message(), rule.remedy(), null);
-            rendered[i] = new RuleJson(rule.name(), rule.message(), rule.remedy(), renderRule(passed, true),
-                    rule.message() == null ? null : renderRule(failed, true), rule.message() == null ? null : renderRule(failed, false));
-        }
-        return new EncodedNames(encode(document.id()), encode(document.displayName()),
-                encode(document.type() == null ? null : document.type().wireName()),
-                encode(document.enforcement() == null ? null : document.enforcement().wireName()), ruleNames, remedies, rendered);
-    }
-
-    /** A rule written the long way, as raw JSON text for {@code writeRawValue}. */
-    private SerializedString renderRule(RuleResult rule, boolean withRemedy) {
-        ByteArrayBuilder out = new ByteArrayBuilder(256);
-        try (JsonGenerator generator = json.getFactory().createGenerator(out)) {
-            writeRule(generator, rule, null, -1, withRemedy);
-        } catch (IOException e) {
-            throw new UncheckedIOException("a rule result could not be serialised", e);
-        }
-        return new SerializedString(new String(out.toByteArray(), StandardCharsets.UTF_8));
-    }
-
-    private static SerializedString encode(String value) {
-        return value == null ? null : new SerializedString(value);
-    }
-
     private PolicyJson policyJson(CompiledPolicy policy) {
-        EncodedNames names = encodedNames(policy);
+        EncodedNames names = EncodedNames.of(policy);
         ConstantEvaluations constants = policy.constants();
         return new PolicyJson(names, constants, render(constants.allPassed(), names), render(constants.notApplicableByMatch(), names),
                 constants.notApplicableByTeam() == null ? null : render(constants.notApplicableByTeam(), names));
@@ -394,12 +335,7 @@ public class DecisionJsonWriter {
      */
     private void writeRule(JsonGenerator generator, RuleResult rule, EncodedNames names, int index, boolean withRemedy)
             throws IOException {
-        boolean known = names != null && index >= 0 && index < names.ruleNames().length;
-        SerializedString rendered = known ? names.rules()[index].renderingOf(rule, withRemedy) : null;
-        if (rendered != null) {
-            generator.writeRawValue(rendered);
-            return;
-        }
+        boolean known = names != null && index < names.ruleNames().length;
         generator.writeStartObject();
         generator.writeFieldName(NAME);
         write(generator, rule.name(), known ? names.ruleNames()[index] : null);
@@ -437,13 +373,27 @@ public class DecisionJsonWriter {
         }
     }
 
-    /**
-     * A compiled policy's strings, JSON-encoded once; rule names and remedies by rule position, and each rule's
-     * JSON in the forms that do not depend on the request.
-     */
+    /** A compiled policy's strings, JSON-encoded once; rule names and remedies by rule position. */
     private record EncodedNames(SerializedString policyId, SerializedString policyName, SerializedString type,
-                                SerializedString enforcement, SerializedString[] ruleNames, SerializedString[] remedies,
-                                RuleJson[] rules) {
+                                SerializedString enforcement, SerializedString[] ruleNames, SerializedString[] remedies) {
+
+        static EncodedNames of(CompiledPolicy policy) {
+            var document = policy.document();
+            List<CompiledPolicy.CompiledRule> rules = policy.rules();
+            SerializedString[] ruleNames = new SerializedString[rules.size()];
+            SerializedString[] remedies = new SerializedString[rules.size()];
+            for (int i = 0; i < rules.size(); i++) {
+                ruleNames[i] = encode(rules.get(i).rule().name());
+                remedies[i] = encode(rules.get(i).rule().remedy());
+            }
+            return new EncodedNames(encode(document.id()), encode(document.displayName()),
+                    encode(document.type() == null ? null : document.type().wireName()),
+                    encode(document.enforcement() == null ? null : document.enforcement().wireName()), ruleNames, remedies);
+        }
+
+        private static SerializedString encode(String value) {
+            return value == null ? null : new SerializedString(value);
+        }
     }
 
     private static void writeNullable(JsonGenerator generator, String value) throws IOException {
