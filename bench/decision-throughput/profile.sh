@@ -11,8 +11,9 @@ TAG=$1; D=${2:-30}; shift; shift || true
 OUT=/tmp/bench-$TAG.txt
 (./mvnw -q -B -f bench/decision-throughput/pom.xml compile exec:java -Dduration=${D}s "$@" > "$OUT" 2>&1; echo done >> "$OUT") &
 for i in $(seq 1 180); do grep -q "straight to" "$OUT" && break; sleep 1; done
-NODE=$(pgrep -f 'policy-service/target/quarkus-app/quarkus-run.jar' | head -1)
-GW=$(pgrep -f 'gateway/target/quarkus-app/quarkus-run.jar' | head -1)
+# The benchmark prints each service's pid ("policy-node ready at ... (pid N, ..."), whichever build it runs.
+NODE=$(grep -o 'policy-node ready at .*(pid [0-9]*' "$OUT" | grep -o '[0-9]*$' | head -1)
+GW=$(grep -o 'gateway ready at .*(pid [0-9]*' "$OUT" | grep -o '[0-9]*$' | head -1)
 KAFKA=$(pgrep -f 'BrokerMain' | head -1)
 cpu() { awk '{print $14+$15}' /proc/$1/stat; }
 # One line per thread: "<tid> <name>|<user ticks> <system ticks>" (the name is between the parentheses of stat).

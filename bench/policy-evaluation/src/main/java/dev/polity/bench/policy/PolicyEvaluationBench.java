@@ -4,6 +4,10 @@ import dev.polity.contracts.bundle.Bundles;
 import dev.polity.contracts.crypto.Ed25519;
 import dev.polity.contracts.policy.PolicyDocument;
 import dev.polity.contracts.policy.StandardLibrary;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.polity.policy.decision.rest.DecisionResponse;
+import dev.polity.policy.decision.service.DecisionJsonWriter;
 import dev.polity.policy.engine.BundleCompiler;
 import dev.polity.policy.engine.CelEnvironment;
 import dev.polity.policy.engine.CelValues;
@@ -25,6 +29,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.security.KeyPair;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,6 +53,8 @@ import java.util.stream.Stream;
  *       JSON values for CEL ({@link CelValues}), as the node does per decision;</li>
  *   <li>{@code strictTierSubscription}: what a strict-tier organisation with all five
  *       compliance frameworks is subscribed to;</li>
+ *   <li>{@code deniedDecisionJson}: the JSON a node writes for the {@code fullLibraryDenied} decision: the
+ *       answer (every policy, every rule) and the audit record ({@link DecisionJsonWriter});</li>
  *   <li>{@code fullLibraryCelJava} and {@code fullLibraryDeniedCelJava}: as {@code fullLibrary}
  *       and {@code fullLibraryDenied}, with every expression evaluated by cel-java's interpreter
  *       (the engine's fallback) instead of the closure compiler, for comparison in the same run.</li>
@@ -63,6 +70,9 @@ public class PolicyEvaluationBench {
 
     /** The evaluation time a node passes as {@code request.now}. */
     static final String NOW = "2026-03-01T12:00:00Z";
+    /** Stand-ins for the two SHA-256 digests an audit record carries (computing them is not what is measured here). */
+    private static final String RESPONSE_SHA256 = "0".repeat(64);
+    private static final String REQUEST_DIGEST = "1".repeat(64);
 
     private final PolicyEvaluator evaluator = new PolicyEvaluator();
     private CompiledBundle library;
@@ -71,6 +81,9 @@ public class PolicyEvaluationBench {
     private Map<String, Object> rawRequest;
     private Map<String, Object> approvedRequest;
     private Map<String, Object> deniedRequest;
+    private final DecisionJsonWriter decisionJson = new DecisionJsonWriter(new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE));
+    private DecisionResponse deniedDecision;
 
     @Setup
     public void setUp() {
@@ -100,6 +113,16 @@ public class PolicyEvaluationBench {
         check(evaluator.evaluate(library, deniedRequest, "growth"), Outcome.DENIED);
         check(evaluator.evaluate(libraryOnCelJava, approvedRequest, "growth"), Outcome.APPROVED);
         check(evaluator.evaluate(libraryOnCelJava, deniedRequest, "growth"), Outcome.DENIED);
+        Evaluation denial = evaluator.evaluate(library, deniedRequest, "growth");
+        Instant at = Instant.parse(NOW);
+        deniedDecision = new DecisionResponse("5f0c8a9e-0b7e-4c55-9a57-6d0f4f7f2d11", denial.decision(), "globalcorp-eu", "growth",
+                "globalcorp-eu/credit-risk", denial.policyEvaluations(), denial.conditions(), denial.constraints(),
+                denial.warnings(), List.of("decision recorded in the audit log as polity.decision.made"),
+                denial.bundleRevision(), denial.bundleDigest(), "node-1", at, Duration.ofNanos(31_400), 31,
+                at.plus(Duration.ofHours(24)));
+        System.out.printf("%ndenied decision: answer %d bytes, audit record %d bytes%n",
+                decisionJson.response(deniedDecision, library.policies()).length, deniedDecisionJson() - decisionJson
+                        .response(deniedDecision, library.policies()).length);
         System.out.printf("%nfull library: %d policies, %d rules; strict tier with all frameworks: %d policies, %d rules%n",
                 library.policies().size(), library.policies().stream().mapToInt(p -> p.rules().size()).sum(),
                 strictTier.policies().size(), strictTier.policies().stream().mapToInt(p -> p.rules().size()).sum());
@@ -116,6 +139,12 @@ public class PolicyEvaluationBench {
     @Benchmark
     public Evaluation fullLibraryDenied() {
         return evaluator.evaluate(library, deniedRequest, "growth");
+    }
+
+    @Benchmark
+    public int deniedDecisionJson() {
+        return decisionJson.response(deniedDecision, library.policies()).length
+                + decisionJson.auditRecord(deniedDecision, library.policies(), RESPONSE_SHA256, REQUEST_DIGEST, "2.1.0").length;
     }
 
     @Benchmark

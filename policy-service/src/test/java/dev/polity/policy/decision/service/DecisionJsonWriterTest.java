@@ -105,6 +105,31 @@ public class DecisionJsonWriterTest {
         }
     }
 
+    /** Strings from the request (messages, reasons) are escaped exactly as databind escapes them. */
+    @Test
+    void escapesEveryCharacterAsDatabindDoes() throws Exception {
+        StringBuilder every = new StringBuilder();
+        for (char c = 0; c < 0x100; c++) {
+            every.append(c);
+        }
+        every.append("\u2014 \u20ac \uffff \ud83d\ude80 end"); // an em dash, the euro sign, U+FFFF, an emoji (a surrogate pair)
+        PolicyEvaluation failed = new PolicyEvaluation("p", every.toString(), 1, PolicyType.CUSTOM, Enforcement.BLOCKING,
+                Outcome.DENIED, every.toString(), List.of(every.toString()), Map.of(every.toString(), every.toString()),
+                List.of(new RuleResult(every.toString(), false, every.toString(), every.toString(), every.toString())));
+        DecisionResponse response = new DecisionResponse(every.toString(), Outcome.DENIED, "acme", every.toString(), "m",
+                List.of(failed), List.of(every.toString()), Map.of(), List.of(), List.of(), Long.MIN_VALUE + 1, null, null,
+                null, null, -42, null);
+        assertThat(new String(writer.response(response), StandardCharsets.UTF_8)).isEqualTo(MAPPER.writeValueAsString(response));
+    }
+
+    /** A lone surrogate (a malformed string) is written as U+FFFD instead of failing the decision, as databind would. */
+    @Test
+    void writesALoneSurrogateAsTheReplacementCharacter() throws Exception {
+        DecisionResponse response = new DecisionResponse("d", Outcome.APPROVED, "acme", "broken \ud800 end", "m", List.of(),
+                List.of(), Map.of(), List.of(), List.of(), 1, null, null, null, null, 0, null);
+        assertThat(MAPPER.readTree(writer.response(response)).path("team_id").asText()).isEqualTo("broken \ufffd end");
+    }
+
     /**
      * The whole standard library against its example request and variants that fail or skip policies: the
      * constant evaluations (all passed, not applicable) come out of their cached JSON, the rest is written,
