@@ -188,9 +188,14 @@ class DecisionResourceTest {
     @Test
     void recordsEveryDecisionAsACloudEventOnTheAuditTopic() throws Exception {
         publishValidBundle();
+        // Once Kafka has acknowledged one record, the node hands records to the producer on its event loop
+        // (DecisionAuditLog); the decision checked below takes that path.
+        asPipeline().body(decisionRequest("{\"contains_pii\": false}")).post("/api/v1/decisions").then().statusCode(200);
+        double sentDirectlyBefore = sentDirectly();
         Response answer = asPipeline().body(decisionRequest("{\"contains_pii\": false}"))
                 .post("/api/v1/decisions")
                 .then().statusCode(200).extract().response();
+        assertThat(sentDirectly()).as("the record was sent on the event loop").isEqualTo(sentDirectlyBefore + 1);
         String decisionId = answer.path("decision_id");
         byte[] answerBytes = answer.asByteArray();
 
@@ -225,6 +230,13 @@ class DecisionResourceTest {
             assertThat(data).doesNotContain("training_data");
             assertThat(new String(found.headers().lastHeader("ce_polityactor").value(), StandardCharsets.UTF_8)).isNotBlank();
         }
+    }
+
+    /** polity_node_audit_records_sent_directly_total from /q/metrics. */
+    private static double sentDirectly() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(line -> line.startsWith("polity_node_audit_records_sent_directly_total"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 
     @Test
