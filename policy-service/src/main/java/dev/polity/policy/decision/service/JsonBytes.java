@@ -39,6 +39,8 @@ final class JsonBytes {
 
     private byte[] bytes;
     private int length;
+    /** The characters of the string being written: an array loop, where {@code String.charAt} per character showed in the profile. */
+    private char[] chars = new char[256];
 
     JsonBytes(int capacity) {
         this.bytes = new byte[capacity];
@@ -120,11 +122,16 @@ final class JsonBytes {
         int count = value.length();
         // Worst case 6 bytes per character (a six-character escape); UTF-8 needs at most 3 per UTF-16 unit.
         ensure(count * 6 + 2);
+        if (chars.length < count) {
+            chars = new char[Math.max(count, chars.length * 2)];
+        }
+        char[] in = chars;
+        value.getChars(0, count, in, 0);
         byte[] out = bytes;
         int at = length;
         out[at++] = '"';
         for (int i = 0; i < count; i++) {
-            char c = value.charAt(i);
+            char c = in[i];
             if (c < 0x80) {
                 int escape = ESCAPES[c];
                 if (escape == 0) {
@@ -143,8 +150,8 @@ final class JsonBytes {
             } else if (c < 0x800) {
                 out[at++] = (byte) (0xC0 | (c >> 6));
                 out[at++] = (byte) (0x80 | (c & 0x3F));
-            } else if (Character.isHighSurrogate(c) && i + 1 < count && Character.isLowSurrogate(value.charAt(i + 1))) {
-                int codePoint = Character.toCodePoint(c, value.charAt(++i));
+            } else if (Character.isHighSurrogate(c) && i + 1 < count && Character.isLowSurrogate(in[i + 1])) {
+                int codePoint = Character.toCodePoint(c, in[++i]);
                 out[at++] = (byte) (0xF0 | (codePoint >> 18));
                 out[at++] = (byte) (0x80 | ((codePoint >> 12) & 0x3F));
                 out[at++] = (byte) (0x80 | ((codePoint >> 6) & 0x3F));
