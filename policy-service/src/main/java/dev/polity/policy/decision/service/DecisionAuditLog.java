@@ -126,13 +126,23 @@ public class DecisionAuditLog {
         });
     }
 
-    /** After an acknowledgement through the emitter, the producer knows the topic's metadata: send directly. */
+    /**
+     * After an acknowledgement through the emitter, the producer knows the topic's metadata: send directly. Never
+     * fails the acknowledged send: without the channel's producer the emitter simply keeps sending.
+     */
     private void enableDirectSends() {
-        if (direct == null) {
-            Producer<String, byte[]> producer = kafka.<String, byte[]>getProducer(NodeChannels.AUDIT_EVENTS).unwrap();
+        if (direct != null) {
+            return;
+        }
+        try {
+            io.smallrye.reactive.messaging.kafka.KafkaProducer<String, byte[]> channelProducer =
+                    kafka.getProducer(NodeChannels.AUDIT_EVENTS);
+            Producer<String, byte[]> producer = channelProducer == null ? null : channelProducer.unwrap();
             if (producer != null) {
                 direct = producer;
             }
+        } catch (RuntimeException e) {
+            LOG.debugf("the audit channel's producer is not available for direct sends: %s", e.toString());
         }
     }
 
