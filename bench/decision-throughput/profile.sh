@@ -14,7 +14,7 @@ for i in $(seq 1 180); do grep -q "straight to" "$OUT" && break; sleep 1; done
 # The benchmark prints each service's pid ("policy-node ready at ... (pid N, ..."), whichever build it runs.
 NODE=$(grep -o 'policy-node ready at .*(pid [0-9]*' "$OUT" | grep -o '[0-9]*$' | head -1)
 GW=$(grep -o 'gateway ready at .*(pid [0-9]*' "$OUT" | grep -o '[0-9]*$' | head -1)
-KAFKA=$(pgrep -f 'BrokerMain' | head -1)
+KAFKA=$(grep -o 'Kafka broker ready at .*(pid [0-9]*' "$OUT" | grep -o '[0-9]*$' | head -1)
 cpu() { awk '{print $14+$15}' /proc/$1/stat; }
 # One line per thread: "<tid> <name>|<user ticks> <system ticks>" (the name is between the parentheses of stat).
 threads() { for t in /proc/$1/task/*; do

@@ -196,7 +196,6 @@ class MerkleLogTest {
                 .then().body("checks.find { it.name == 'audit-checkpoints' }.status", org.hamcrest.Matchers.equalTo("UP")));
     }
 
-
     private static byte[] nodeHash(Connection db) throws Exception {
         try (PreparedStatement select = db.prepareStatement("select hash from audit_merkle_node where level = 4 and idx = 0");
              var rows = select.executeQuery()) {

@@ -1,11 +1,11 @@
 package dev.polity.bench.policy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.polity.contracts.bundle.Bundles;
 import dev.polity.contracts.crypto.Ed25519;
 import dev.polity.contracts.policy.PolicyDocument;
 import dev.polity.contracts.policy.StandardLibrary;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.polity.policy.decision.rest.DecisionResponse;
 import dev.polity.policy.decision.service.DecisionJsonWriter;
 import dev.polity.policy.engine.BundleCompiler;
@@ -121,8 +121,8 @@ public class PolicyEvaluationBench {
                 denial.bundleRevision(), denial.bundleDigest(), "node-1", at, Duration.ofNanos(31_400), 31,
                 at.plus(Duration.ofHours(24)));
         System.out.printf("%ndenied decision: answer %d bytes, audit record %d bytes%n",
-                decisionJson.response(deniedDecision, library.policies()).length, deniedDecisionJson() - decisionJson
-                        .response(deniedDecision, library.policies()).length);
+                decisionJson.response(deniedDecision, library.policies()).length,
+                decisionJson.auditRecord(deniedDecision, library.policies(), RESPONSE_SHA256, REQUEST_DIGEST, "2.1.0").length);
         System.out.printf("%nfull library: %d policies, %d rules; strict tier with all frameworks: %d policies, %d rules%n",
                 library.policies().size(), library.policies().stream().mapToInt(p -> p.rules().size()).sum(),
                 strictTier.policies().size(), strictTier.policies().stream().mapToInt(p -> p.rules().size()).sum());

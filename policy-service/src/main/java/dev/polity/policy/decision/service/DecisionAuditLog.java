@@ -12,6 +12,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.smallrye.reactive.messaging.kafka.KafkaProducer;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -135,8 +136,7 @@ public class DecisionAuditLog {
             return;
         }
         try {
-            io.smallrye.reactive.messaging.kafka.KafkaProducer<String, byte[]> channelProducer =
-                    kafka.getProducer(NodeChannels.AUDIT_EVENTS);
+            KafkaProducer<String, byte[]> channelProducer = kafka.getProducer(NodeChannels.AUDIT_EVENTS);
             Producer<String, byte[]> producer = channelProducer == null ? null : channelProducer.unwrap();
             if (producer != null) {
                 direct = producer;

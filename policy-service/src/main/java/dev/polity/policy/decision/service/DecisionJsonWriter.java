@@ -28,7 +28,7 @@ import java.util.Map;
  * in process). Here the JSON is appended to a byte buffer ({@link JsonBytes}) from fragments encoded once:
  * field names with their punctuation once per process; what comes from a compiled policy (id, name, type,
  * enforcement, each rule's {@code {"name":...,"passed":} and remedy) once per compiled policy
- * ({@link EncodedPolicy}); and the whole JSON of a policy's constant evaluations (all passed, not
+ * ({@link EncodedNames}); and the whole JSON of a policy's constant evaluations (all passed, not
  * applicable) once per compiled policy too. Only what the request decides (messages, reasons, conditions,
  * constraints, ids, times) is encoded per decision.
  *
@@ -169,12 +169,13 @@ public class DecisionJsonWriter {
             CompiledPolicy compiled = i < policies.size() ? policies.get(i) : null;
             EncodedPolicy encoded = compiled == null ? null : compiled.constants().memo(() -> encode(compiled));
             byte[] constant = encoded == null ? null : encoded.renderedFor(evaluation, auditRecord);
+            EncodedNames names = encoded == null ? null : encoded.names();
             if (constant != null) {
                 out.raw(constant);
             } else if (auditRecord) {
-                writeAuditedPolicy(out, evaluation, encoded);
+                writeAuditedPolicy(out, evaluation, names);
             } else {
-                writePolicy(out, evaluation, encoded);
+                writePolicy(out, evaluation, names);
             }
         }
         out.raw(']');
@@ -198,7 +199,7 @@ public class DecisionJsonWriter {
         out.raw('}');
     }
 
-    private void writePolicy(JsonBytes out, PolicyEvaluation evaluation, EncodedPolicy encoded) {
+    private void writePolicy(JsonBytes out, PolicyEvaluation evaluation, EncodedNames encoded) {
         out.raw(POLICY_ID);
         write(out, evaluation.policyId(), encoded == null ? null : encoded.policyId());
         out.raw(POLICY_NAME);
@@ -235,7 +236,7 @@ public class DecisionJsonWriter {
     }
 
     /** A policy in the audit record: what the bundle revision does not already say. */
-    private void writeAuditedPolicy(JsonBytes out, PolicyEvaluation evaluation, EncodedPolicy encoded) {
+    private void writeAuditedPolicy(JsonBytes out, PolicyEvaluation evaluation, EncodedNames encoded) {
         out.raw(POLICY_ID);
         write(out, evaluation.policyId(), encoded == null ? null : encoded.policyId());
         out.raw(POLICY_VERSION);
@@ -276,7 +277,7 @@ public class DecisionJsonWriter {
      * audit record leaves out the remedy ({@code withRemedy} false): it is the rule's fixed text at that bundle
      * revision, like the rule's name, and was a third of the record's bytes.
      */
-    private static void writeRule(JsonBytes out, RuleResult rule, EncodedPolicy encoded, int index, boolean withRemedy) {
+    private static void writeRule(JsonBytes out, RuleResult rule, EncodedNames encoded, int index, boolean withRemedy) {
         boolean known = encoded != null && index < encoded.rules().length;
         EncodedRule compiled = known ? encoded.rules()[index] : null;
         if (compiled != null && compiled.name() == rule.name()) {
@@ -388,26 +389,32 @@ public class DecisionJsonWriter {
     private record EncodedRule(String name, byte[] nameAndPassed, Encoded remedy) {
     }
 
+    /** A compiled policy's strings, encoded once: id, name, type, enforcement, and its rules' fixed parts by position. */
+    private record EncodedNames(Encoded policyId, Encoded policyName, Encoded type, Encoded enforcement, EncodedRule[] rules) {
+    }
+
+    /** Both JSON forms of a constant evaluation: in the answer and in the audit record. */
+    private record Rendered(byte[] answer, byte[] auditRecord) {
+    }
+
     /**
-     * What the writer keeps per compiled policy: its encoded strings, its rules' fixed parts, and both JSON
-     * forms (answer, audit record) of its constant evaluations ({@link ConstantEvaluations}), which are the
-     * same objects in every decision.
+     * What the writer keeps per compiled policy: its encoded names and both JSON forms of its constant evaluations
+     * ({@link ConstantEvaluations}), which are the same objects in every decision.
      */
-    private record EncodedPolicy(Encoded policyId, Encoded policyName, Encoded type, Encoded enforcement, EncodedRule[] rules,
-                                 ConstantEvaluations constants, byte[][] allPassed, byte[][] notApplicableByMatch,
-                                 byte[][] notApplicableByTeam) {
+    private record EncodedPolicy(EncodedNames names, ConstantEvaluations constants, Rendered allPassed,
+                                 Rendered notApplicableByMatch, Rendered notApplicableByTeam) {
 
         /** The JSON of {@code evaluation} when it is one of the constant evaluations; else null. */
         byte[] renderedFor(PolicyEvaluation evaluation, boolean auditRecord) {
-            int form = auditRecord ? 1 : 0;
+            Rendered rendered = null;
             if (evaluation == constants.allPassed()) {
-                return allPassed[form];
+                rendered = allPassed;
+            } else if (evaluation == constants.notApplicableByMatch()) {
+                rendered = notApplicableByMatch;
+            } else if (evaluation != null && evaluation == constants.notApplicableByTeam()) {
+                rendered = notApplicableByTeam;
             }
-            if (evaluation == constants.notApplicableByMatch()) {
-                return notApplicableByMatch[form];
-            }
-            return evaluation != null && notApplicableByTeam != null && evaluation == constants.notApplicableByTeam()
-                    ? notApplicableByTeam[form] : null;
+            return rendered == null ? null : auditRecord ? rendered.auditRecord() : rendered.answer();
         }
     }
 
@@ -421,22 +428,20 @@ public class DecisionJsonWriter {
             nameAndPassed.raw(NAME).string(name).raw(PASSED);
             rules[i] = new EncodedRule(name, nameAndPassed.toByteArray(), Encoded.of(compiledRules.get(i).rule().remedy()));
         }
-        EncodedPolicy names = new EncodedPolicy(Encoded.of(document.id()), Encoded.of(document.displayName()),
+        EncodedNames names = new EncodedNames(Encoded.of(document.id()), Encoded.of(document.displayName()),
                 Encoded.of(document.type() == null ? null : document.type().wireName()),
-                Encoded.of(document.enforcement() == null ? null : document.enforcement().wireName()), rules,
-                policy.constants(), null, null, null);
+                Encoded.of(document.enforcement() == null ? null : document.enforcement().wireName()), rules);
         ConstantEvaluations constants = policy.constants();
-        return new EncodedPolicy(names.policyId(), names.policyName(), names.type(), names.enforcement(), rules, constants,
-                render(constants.allPassed(), names), render(constants.notApplicableByMatch(), names),
+        return new EncodedPolicy(names, constants, render(constants.allPassed(), names),
+                render(constants.notApplicableByMatch(), names),
                 constants.notApplicableByTeam() == null ? null : render(constants.notApplicableByTeam(), names));
     }
 
-    /** Both JSON forms of a constant evaluation: [0] in the answer, [1] in the audit record. */
-    private byte[][] render(PolicyEvaluation evaluation, EncodedPolicy names) {
+    private Rendered render(PolicyEvaluation evaluation, EncodedNames names) {
         JsonBytes answer = new JsonBytes(1024);
         writePolicy(answer, evaluation, names);
         JsonBytes audited = new JsonBytes(256);
         writeAuditedPolicy(audited, evaluation, names);
-        return new byte[][] {answer.toByteArray(), audited.toByteArray()};
+        return new Rendered(answer.toByteArray(), audited.toByteArray());
     }
 }
