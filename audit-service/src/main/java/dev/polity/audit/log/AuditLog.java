@@ -13,7 +13,6 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,14 +21,27 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * The append-only Merkle log in PostgreSQL. A batch is appended in one transaction that first locks the single
+ * The append-only Merkle log in PostgreSQL. A batch is appended in one transaction that locks the single
  * {@code audit_log_head} row: sequence numbers are handed out one after the other from the head's size, so two
  * writers (two replicas, or two batches) never fork the log or leave a gap. Under that lock the batch is
  * deduplicated on source + id, the tree's frontier (kept in the head) grows by one leaf per new event, and the
  * events, their payloads and the newly completed stored subtrees are written with one binary {@code COPY} each,
  * then the new head.
+ *
+ * <p>Appends take turns on that lock, so what is done while holding it bounds the log's ingest rate
+ * (bench/audit-ingest, session 9). Two things are therefore done before the lock is taken: the rows are encoded
+ * with a placeholder sequence number, filled in under the lock; and the batch's events that the log already holds
+ * are looked up together with the head's size, in one snapshot. Under the lock only the appends committed since
+ * that snapshot are left to check: if this instance made them all (it remembers what its recent appends added, and
+ * whether they committed), against what they added, without a query; if any other writer (another replica)
+ * appended since, the lookup is repeated under the lock.
  *
  * <p>Appends go through JDBC (the Agroal datasource, on a worker thread): the reactive client has no {@code COPY},
  * and {@code COPY} spares the service the encoding of twenty arrays and PostgreSQL their decoding and
@@ -45,6 +57,13 @@ public class AuditLog {
               join unnest(?::text[], ?::text[]) as k(source, event_id)
                 on e.source = k.source and e.event_id = k.event_id""";
 
+    /** {@link #EXISTING} and the head's size in one statement, hence one snapshot; one row with nulls if none exist. */
+    private static final String EXISTING_AND_SIZE = """
+            select h.size, e.source, e.event_id from audit_log_head h
+              left join (audit_event e join unnest(?::text[], ?::text[]) as k(source, event_id)
+                           on e.source = k.source and e.event_id = k.event_id) on true
+             where h.id = 1""";
+
     private static final String COPY_EVENTS = """
             copy audit_event (sequence, event_id, source, type, subject, event_time, organization, actor,
                 data_content_type, data_sha256, data_size, attributes, leaf_hash, retention_class, payload_expires_at,
@@ -56,9 +75,34 @@ public class AuditLog {
 
     private static final String UPDATE_HEAD = "update audit_log_head set size = ?, root_hash = ?, frontier = ? where id = 1";
 
+    /** How many of its own latest appends an instance remembers (three consumers queue at most a few behind the lock). */
+    private static final int RECENT_APPENDS_KEPT = 64;
+
     private final Pool pool;
     private final AgroalDataSource dataSource;
     private final Vertx vertx;
+    /** This instance's latest committed appends, by the log size each started from. */
+    private final ConcurrentSkipListMap<Long, RecentAppend> recentAppends = new ConcurrentSkipListMap<>();
+
+    /**
+     * An append this instance made: the log's size after it, the dedup keys of the events it added, and whether its
+     * transaction committed. It is remembered before its commit, while it still holds the lock: the next append gets
+     * the lock the moment PostgreSQL commits, often before this instance has heard back, and then waits for the outcome.
+     */
+    private record RecentAppend(long endSize, Set<String> keys, CompletableFuture<Boolean> committed) {
+
+        /** True once the commit is known to have succeeded; false if it failed, is in doubt or takes too long. */
+        boolean awaitCommitted() {
+            try {
+                return committed.get(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (ExecutionException | TimeoutException e) {
+                return false;
+            }
+        }
+    }
 
     AuditLog(Pool pool, AgroalDataSource dataSource, Vertx vertx) {
         this.pool = pool;
@@ -88,7 +132,14 @@ public class AuditLog {
             connection.setAutoCommit(false);
             try {
                 AppendResult result = append(connection, events);
-                connection.commit();
+                CompletableFuture<Boolean> committed = remember(events, result);
+                try {
+                    connection.commit();
+                } catch (SQLException | RuntimeException e) {
+                    committed.complete(false); // failed or in doubt: whoever waits for it queries instead
+                    throw e;
+                }
+                committed.complete(true);
                 return result;
             } catch (SQLException | RuntimeException e) {
                 try {
@@ -101,13 +152,19 @@ public class AuditLog {
         }
     }
 
-    private static AppendResult append(Connection connection, List<PreparedEvent> events) throws SQLException {
+    private AppendResult append(Connection connection, List<PreparedEvent> events) throws SQLException {
+        // Before the lock: the rows (sequence numbers to come) and the events the log already holds.
+        EncodedRows encoded = EncodedRows.of(events);
+        Existing before = existingAndSize(connection, events);
         MerkleFrontier frontier;
         try (PreparedStatement lock = connection.prepareStatement(LOCK_HEAD); ResultSet head = lock.executeQuery()) {
             head.next();
             frontier = MerkleFrontier.fromBytes(head.getLong(1), head.getBytes(3));
         }
-        Set<String> seen = existing(connection, events);
+        Set<String> seen = knownSince(before, frontier.size(), events);
+        if (seen == null) {
+            seen = existing(connection, events); // another writer appended since the lookup
+        }
         List<Long> sequences = new ArrayList<>(events.size());
         List<PreparedEvent> fresh = new ArrayList<>(events.size());
         List<MerkleFrontier.Node> nodes = new ArrayList<>();
@@ -129,9 +186,15 @@ public class AuditLog {
         if (fresh.isEmpty()) {
             return new AppendResult(sequences, head);
         }
+        if (fresh.size() == events.size()) {
+            encoded.number(firstSequence);
+        } else {
+            encoded = EncodedRows.of(fresh); // some were duplicates: their rows must not be written
+            encoded.number(firstSequence);
+        }
         CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
-        copyIn(copy, COPY_EVENTS, eventRows(fresh, firstSequence));
-        copyIn(copy, COPY_PAYLOADS, payloadRows(fresh, firstSequence));
+        copyIn(copy, COPY_EVENTS, encoded.events());
+        copyIn(copy, COPY_PAYLOADS, encoded.payloads());
         if (!nodes.isEmpty()) {
             copyIn(copy, COPY_NODES, nodeRows(nodes));
         }
@@ -157,37 +220,129 @@ public class AuditLog {
         }
     }
 
+    /**
+     * The batch's events the log holds at {@code size}: those of the snapshot, plus those that this instance's own
+     * appends added since; {@code null} if an append since the snapshot was not this instance's (not remembered) or
+     * its commit is not known to have succeeded.
+     * Every append that adds events moves the head, so the appends since the snapshot cover exactly the log from the
+     * snapshot's size to {@code size}.
+     */
+    private Set<String> knownSince(Existing before, long size, List<PreparedEvent> events) {
+        Set<String> known = before.keys();
+        long position = before.headSize();
+        while (position < size) {
+            RecentAppend append = recentAppends.get(position);
+            if (append == null || !append.awaitCommitted()) {
+                return null;
+            }
+            for (PreparedEvent event : events) {
+                String key = event.key();
+                if (append.keys().contains(key)) {
+                    known.add(key);
+                }
+            }
+            position = append.endSize();
+        }
+        return position == size ? known : null;
+    }
+
+    /** Remembers an append about to commit; the returned future is to be completed with whether it did. */
+    private CompletableFuture<Boolean> remember(List<PreparedEvent> events, AppendResult result) {
+        CompletableFuture<Boolean> committed = new CompletableFuture<>();
+        long added = result.appended();
+        if (added == 0) {
+            return committed; // the head did not move: nothing to remember
+        }
+        Set<String> keys = new HashSet<>((int) (added * 4 / 3) + 1);
+        for (int i = 0; i < events.size(); i++) {
+            if (result.sequences().get(i) != null) {
+                keys.add(events.get(i).key());
+            }
+        }
+        recentAppends.put(result.head().size() - added, new RecentAppend(result.head().size(), keys, committed));
+        while (recentAppends.size() > RECENT_APPENDS_KEPT) {
+            recentAppends.pollFirstEntry();
+        }
+        return committed;
+    }
+
     /** The dedup keys ({@link PreparedEvent#key()}) of the batch's events that the log already holds. */
     private static Set<String> existing(Connection connection, List<PreparedEvent> events) throws SQLException {
+        Set<String> known = new HashSet<>();
+        try (PreparedStatement query = keyQuery(connection, EXISTING, events); ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+                known.add(rows.getString(1) + '\u0000' + rows.getString(2));
+            }
+        }
+        return known;
+    }
+
+    /** What the log held of the batch, and its size, as of one snapshot taken without the lock. */
+    private record Existing(long headSize, Set<String> keys) {
+    }
+
+    private static Existing existingAndSize(Connection connection, List<PreparedEvent> events) throws SQLException {
+        Set<String> known = new HashSet<>();
+        long size = -1;
+        try (PreparedStatement query = keyQuery(connection, EXISTING_AND_SIZE, events); ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+                size = rows.getLong(1);
+                if (rows.getString(2) != null) {
+                    known.add(rows.getString(2) + '\u0000' + rows.getString(3));
+                }
+            }
+        }
+        return new Existing(size, known);
+    }
+
+    private static PreparedStatement keyQuery(Connection connection, String sql, List<PreparedEvent> events) throws SQLException {
         String[] sources = new String[events.size()];
         String[] ids = new String[events.size()];
         for (int i = 0; i < events.size(); i++) {
             sources[i] = events.get(i).received().event().source();
             ids[i] = events.get(i).received().event().id();
         }
-        Set<String> known = new HashSet<>();
-        try (PreparedStatement query = connection.prepareStatement(EXISTING)) {
-            Array sourceArray = connection.createArrayOf("text", sources);
-            Array idArray = connection.createArrayOf("text", ids);
-            query.setArray(1, sourceArray);
-            query.setArray(2, idArray);
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    known.add(rows.getString(1) + '\u0000' + rows.getString(2));
-                }
-            }
+        PreparedStatement query = connection.prepareStatement(sql);
+        try {
+            query.setArray(1, connection.createArrayOf("text", sources));
+            query.setArray(2, connection.createArrayOf("text", ids));
+            return query;
+        } catch (SQLException | RuntimeException e) {
+            query.close();
+            throw e;
         }
-        return known;
     }
 
-    private static BinaryCopy eventRows(List<PreparedEvent> events, long firstSequence) {
+    /**
+     * The {@code COPY} data of a batch's events and payloads, encoded before their sequence numbers are known:
+     * each row's sequence field is written as 0 and its position kept, and {@link #number} fills them in.
+     */
+    private record EncodedRows(BinaryCopy events, int[] eventSequenceFields, BinaryCopy payloads, int[] payloadSequenceFields) {
+
+        static EncodedRows of(List<PreparedEvent> batch) {
+            int[] eventFields = new int[batch.size()];
+            int[] payloadFields = new int[batch.size()];
+            return new EncodedRows(eventRows(batch, eventFields), eventFields, payloadRows(batch, payloadFields), payloadFields);
+        }
+
+        /** Numbers the rows {@code first}, {@code first + 1}, ... in batch order. */
+        void number(long first) {
+            for (int i = 0; i < eventSequenceFields.length; i++) {
+                events.setInt8(eventSequenceFields[i], first + i);
+                payloads.setInt8(payloadSequenceFields[i], first + i);
+            }
+        }
+    }
+
+    private static BinaryCopy eventRows(List<PreparedEvent> events, int[] sequenceFields) {
         BinaryCopy rows = new BinaryCopy(events.size() * 1024);
         for (int i = 0; i < events.size(); i++) {
             PreparedEvent prepared = events.get(i);
             ReceivedEvent received = prepared.received();
             CloudEvent event = received.event();
-            rows.row(20)
-                    .int8(firstSequence + i)
+            rows.row(20);
+            sequenceFields[i] = rows.length();
+            rows.int8(0)
                     .text(event.id())
                     .text(event.source())
                     .text(event.type())
@@ -211,7 +366,7 @@ public class AuditLog {
         return rows;
     }
 
-    private static BinaryCopy payloadRows(List<PreparedEvent> events, long firstSequence) {
+    private static BinaryCopy payloadRows(List<PreparedEvent> events, int[] sequenceFields) {
         int bytes = 0;
         for (PreparedEvent event : events) {
             bytes += event.received().dataSize() + 32;
@@ -219,7 +374,9 @@ public class AuditLog {
         BinaryCopy rows = new BinaryCopy(bytes + 64);
         for (int i = 0; i < events.size(); i++) {
             PreparedEvent event = events.get(i);
-            rows.row(3).int8(firstSequence + i).timestamptz(event.payloadExpiresAt()).bytes(event.received().data());
+            rows.row(3);
+            sequenceFields[i] = rows.length();
+            rows.int8(0).timestamptz(event.payloadExpiresAt()).bytes(event.received().data());
         }
         return rows;
     }

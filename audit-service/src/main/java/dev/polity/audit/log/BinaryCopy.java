@@ -55,6 +55,20 @@ final class BinaryCopy {
         return this;
     }
 
+    /**
+     * Overwrites the value of an {@code int8} field written earlier: {@code field} is {@link #length()} just before
+     * that field's {@link #int8} call. Lets rows be encoded before a value they hold (a sequence number) is known.
+     */
+    void setInt8(int field, long value) {
+        if (field < HEADER.length || field + 12 > length) {
+            throw new IndexOutOfBoundsException("no int8 field at " + field);
+        }
+        int at = field + 4; // after the field's length
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            buffer[at++] = (byte) (value >>> shift);
+        }
+    }
+
     BinaryCopy timestamptz(Instant value) {
         return int8(Math.addExact(Math.multiplyExact(value.getEpochSecond() - POSTGRES_EPOCH_SECONDS, 1_000_000L),
                 value.getNano() / 1_000));

@@ -1,0 +1,259 @@
+package dev.polity.audit.log;
+
+import dev.polity.audit.SigningKeysTestResource;
+import dev.polity.audit.event.repository.ReceivedEvent;
+import dev.polity.audit.export.VerificationService;
+import dev.polity.audit.retention.PayloadPartitions;
+import dev.polity.audit.retention.RetentionPolicy;
+import dev.polity.contracts.Topics;
+import dev.polity.contracts.audit.AuditEntries;
+import dev.polity.contracts.audit.Merkle;
+import dev.polity.contracts.audit.VerificationReport;
+import dev.polity.contracts.crypto.Hashes;
+import dev.polity.contracts.events.CloudEvent;
+import dev.polity.devstack.DevstackTestResource;
+import dev.polity.devstack.OidcTestResource;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link AuditLog#appendBlocking} against PostgreSQL: rows encoded before the head lock and numbered under it, and
+ * the lookup of already-stored events made before the lock, completed under it for the appends committed in between.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = DevstackTestResource.class, initArgs = @ResourceArg(name = "database", value = "audit"))
+@QuarkusTestResource(OidcTestResource.class)
+@QuarkusTestResource(SigningKeysTestResource.class)
+class AuditLogAppendTest {
+
+    @Inject
+    AuditLog log;
+
+    @Inject
+    PayloadPartitions partitions;
+
+    @Inject
+    RetentionPolicy retention;
+
+    @Inject
+    VerificationService verification;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    Vertx vertx;
+
+    @Test
+    void storesOnlyTheNewEventsOfABatchThatRepeatsStoredOnes() throws Exception {
+        String source = "/test/append/" + UUID.randomUUID();
+        List<PreparedEvent> first = events(source, 0, 5);
+        AppendResult stored = append(first);
+        assertThat(stored.appended()).isEqualTo(5);
+
+        // Events 3 and 4 again, 5 to 7 new, and 6 twice within the batch.
+        List<PreparedEvent> mixed = new ArrayList<>(events(source, 3, 5));
+        mixed.add(events(source, 6, 1).getFirst());
+        AppendResult result = append(mixed);
+
+        assertThat(result.sequences()).hasSize(6);
+        assertThat(result.sequences().get(0)).isNull();
+        assertThat(result.sequences().get(1)).isNull();
+        assertThat(result.sequences().get(5)).isNull();
+        long firstNew = result.sequences().get(2);
+        assertThat(result.sequences().subList(2, 5)).containsExactly(firstNew, firstNew + 1, firstNew + 2);
+        assertThat(storedIds(source)).containsExactly(ids(source, 0, 8).toArray(String[]::new));
+        assertThat(sequenceOf(source, 5)).isEqualTo(firstNew);
+        assertThat(sequenceOf(source, 7)).isEqualTo(firstNew + 2);
+        assertVerified();
+    }
+
+    /**
+     * Two appends of the same events wait for the head lock after their lookups (the test holds the lock): the second
+     * to get it must find the first's events from memory, since no query made since sees them.
+     */
+    @Test
+    void anAppendThatWaitedForTheLockSkipsWhatTheAppendBeforeItAdded() throws Exception {
+        String source = "/test/waited/" + UUID.randomUUID();
+        List<PreparedEvent> batch = events(source, 0, 20);
+        partitions.ensure(batch.stream().map(event -> PayloadPartitions.monthOf(event.payloadExpiresAt())).toList())
+                .await().indefinitely();
+        ExecutorService writers = Executors.newFixedThreadPool(2);
+        try (Connection holder = dataSource.getConnection()) {
+            holder.setAutoCommit(false);
+            try (PreparedStatement lock = holder.prepareStatement("select size from audit_log_head where id = 1 for update")) {
+                lock.executeQuery().close();
+            }
+            Future<AppendResult> first = writers.submit(() -> log.appendBlocking(batch));
+            Future<AppendResult> second = writers.submit(() -> log.appendBlocking(batch));
+            awaitLockWaiters(2);
+            holder.commit();
+            long appended = first.get().appended() + second.get().appended();
+            assertThat(appended).isEqualTo(20);
+        } finally {
+            writers.shutdown();
+        }
+        assertThat(storedIds(source)).containsExactly(ids(source, 0, 20).toArray(String[]::new));
+        assertVerified();
+    }
+
+    private void awaitLockWaiters(int count) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try (Connection db = dataSource.getConnection(); PreparedStatement query = db.prepareStatement(
+                    "select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like 'select size, root_hash, frontier%'");
+                 ResultSet row = query.executeQuery()) {
+                row.next();
+                if (row.getLong(1) >= count) {
+                    return;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError(count + " appends never waited for the head lock");
+    }
+
+    /**
+     * Four writers, two on this service's log and two on a second instance (as another replica would be): each checks
+     * what appends since its lookup added, from memory for its own instance's appends, by a query for the other's.
+     */
+    @Test
+    void concurrentAppendsOfOverlappingBatchesNeitherForkTheLogNorStoreAnEventTwice() throws Exception {
+        String source = "/test/concurrent/" + UUID.randomUUID();
+        List<PreparedEvent> all = events(source, 0, 400);
+        AuditLog otherReplica = new AuditLog(pool, dataSource, vertx);
+        ExecutorService writers = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<AppendResult>> results = new ArrayList<>();
+            for (int writer = 0; writer < 4; writer++) {
+                AuditLog writerLog = writer % 2 == 0 ? log : otherReplica;
+                // Each writer appends all 400 in batches of 50, in its own order: most batches meet events that
+                // another writer stored after this batch's first lookup.
+                List<List<PreparedEvent>> batches = new ArrayList<>();
+                for (int start = 0; start < all.size(); start += 50) {
+                    batches.add(all.subList(start, start + 50));
+                }
+                Collections.rotate(batches, writer * 2);
+                results.add(writers.submit(() -> {
+                    AppendResult last = null;
+                    for (List<PreparedEvent> batch : batches) {
+                        last = append(writerLog, batch);
+                    }
+                    return last;
+                }));
+            }
+            for (Future<AppendResult> result : results) {
+                assertThat(result.get()).isNotNull();
+            }
+        } finally {
+            writers.shutdown();
+        }
+        assertThat(storedIds(source)).hasSize(400).containsExactlyInAnyOrderElementsOf(ids(source, 0, 400));
+        try (Connection db = dataSource.getConnection(); PreparedStatement query = db.prepareStatement(
+                "select count(*), max(sequence), (select size from audit_log_head where id = 1) from audit_event");
+             ResultSet row = query.executeQuery()) {
+            row.next();
+            assertThat(row.getLong(1)).as("no gap: as many events as the highest sequence").isEqualTo(row.getLong(2));
+            assertThat(row.getLong(3)).as("the head's size").isEqualTo(row.getLong(2));
+        }
+        assertVerified();
+    }
+
+    private AppendResult append(List<PreparedEvent> batch) throws Exception {
+        return append(log, batch);
+    }
+
+    private AppendResult append(AuditLog target, List<PreparedEvent> batch) throws Exception {
+        partitions.ensure(batch.stream().map(event -> PayloadPartitions.monthOf(event.payloadExpiresAt())).toList())
+                .await().indefinitely();
+        return target.appendBlocking(batch);
+    }
+
+    private void assertVerified() {
+        VerificationReport report = verification.verify("AuditLogAppendTest").await().indefinitely();
+        assertThat(report.problems()).isEmpty();
+        assertThat(report.ok()).isTrue();
+    }
+
+    private List<PreparedEvent> events(String source, int from, int count) {
+        List<PreparedEvent> events = new ArrayList<>();
+        Instant receivedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        for (int i = from; i < from + count; i++) {
+            byte[] data = ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8);
+            CloudEvent event = new CloudEvent("event-" + i, source, "polity.decision.made", "model/test/m" + i,
+                    receivedAt, "application/json", Map.of(CloudEvent.EXTENSION_ORGANIZATION, "test-org"), data);
+            List<AuditEntries.Header> headers = new ArrayList<>();
+            event.toKafkaHeaders().forEach((name, value) ->
+                    headers.add(new AuditEntries.Header(name, new String(value, StandardCharsets.UTF_8))));
+            String attributes = AuditEntries.toJsonText(headers);
+            String dataSha256 = Hashes.sha256Hex(data);
+            String retentionClass = retention.classOf(event.type());
+            events.add(new PreparedEvent(
+                    new ReceivedEvent(event, attributes, data, dataSha256, receivedAt, Topics.AUDIT_EVENTS, 0, i, event.subject()),
+                    Merkle.leafHash(AuditEntries.entry(attributes, dataSha256)), retentionClass,
+                    retention.expiresAt(retentionClass, receivedAt)));
+        }
+        return events;
+    }
+
+    private static List<String> ids(String source, int from, int count) {
+        List<String> ids = new ArrayList<>();
+        for (int i = from; i < from + count; i++) {
+            ids.add("event-" + i);
+        }
+        return ids;
+    }
+
+    /** The source's stored event ids in sequence order. */
+    private List<String> storedIds(String source) throws Exception {
+        List<String> ids = new ArrayList<>();
+        try (Connection db = dataSource.getConnection();
+             PreparedStatement query = db.prepareStatement("select event_id from audit_event where source = ? order by sequence")) {
+            query.setString(1, source);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getString(1));
+                }
+            }
+        }
+        return ids;
+    }
+
+    private long sequenceOf(String source, int n) throws Exception {
+        try (Connection db = dataSource.getConnection();
+             PreparedStatement query = db.prepareStatement("select sequence from audit_event where source = ? and event_id = ?")) {
+            query.setString(1, source);
+            query.setString(2, "event-" + n);
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+    }
+}
