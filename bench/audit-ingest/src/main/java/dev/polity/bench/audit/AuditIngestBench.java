@@ -113,14 +113,15 @@ public final class AuditIngestBench {
             }
             // Experiments: -Dservice.<config key>=<value> sets any of the service's keys, e.g.
             // -Dservice.polity.audit.checkpoint.max-events=1000
-            System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("service.") && !name.equals("service.app"))
+            System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("service.") && !name.equals("service.app") && !name.equals("service.jvm"))
                     .forEach(name -> config.put(name.substring("service.".length()), System.getProperty(name)));
             config.put("polity.audit.checkpoint.signing-private-key", Ed25519.encodePrivateKey(keys.getPrivate()));
             config.put("polity.audit.checkpoint.signing-public-key", Ed25519.encodePublicKey(keys.getPublic()));
             Path log = root.resolve("bench/audit-ingest/target/audit-service.log");
             try (ServiceProcess service = ServiceProcess.start("audit-service", jar,
-                    // The heap charts/polity-central gives the audit service (memory limit 768Mi).
-                    List.of("-Xmx512m"), config, log,
+                    // What charts/polity-central gives the audit service: the parallel collector, 60 % of its 768Mi
+                    // memory limit as heap. -Dservice.jvm= to try others.
+                    List.of(System.getProperty("service.jvm", "-XX:+UseParallelGC -Xmx460m").trim().split("\\s+")), config, log,
                     URI.create("http://127.0.0.1:" + port + "/q/health/ready"), Duration.ofMinutes(3));
                  Connection db = postgres.connect("bench_audit")) {
                 TreeMap<Long, Long> samples = new TreeMap<>();
