@@ -4,6 +4,9 @@ import dev.polity.audit.event.repository.ReceivedEvent;
 import dev.polity.contracts.audit.MerkleFrontier;
 import dev.polity.contracts.events.CloudEvent;
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -83,6 +86,8 @@ public class AuditLog {
     private final Vertx vertx;
     /** This instance's latest committed appends, by the log size each started from. */
     private final ConcurrentSkipListMap<Long, RecentAppend> recentAppends = new ConcurrentSkipListMap<>();
+    private final Timer lockHeld;
+    private final Counter lookupsRepeated;
 
     /**
      * An append this instance made: the log's size after it, the dedup keys of the events it added, and whether its
@@ -104,10 +109,22 @@ public class AuditLog {
         }
     }
 
-    AuditLog(Pool pool, AgroalDataSource dataSource, Vertx vertx) {
+    AuditLog(Pool pool, AgroalDataSource dataSource, Vertx vertx, MeterRegistry meters) {
         this.pool = pool;
         this.dataSource = dataSource;
         this.vertx = vertx;
+        this.lockHeld = Timer.builder("polity.audit.append.lock.held")
+                .description("How long each append held the log's head lock, from getting it to its commit: appends take "
+                        + "turns on it, so this bounds the ingest rate")
+                .register(meters);
+        this.lookupsRepeated = Counter.builder("polity.audit.append.lookups.repeated")
+                .description("Appends that repeated their lookup of already-stored events under the head lock, because "
+                        + "another writer (replica) appended after their first lookup")
+                .register(meters);
+    }
+
+    /** An append's result and when it got the head lock ({@link System#nanoTime}). */
+    private record LockedAppend(AppendResult result, long lockedAt) {
     }
 
     public Uni<LogHead> head() {
@@ -131,13 +148,16 @@ public class AuditLog {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                AppendResult result = append(connection, events);
+                LockedAppend locked = append(connection, events);
+                AppendResult result = locked.result();
                 CompletableFuture<Boolean> committed = remember(events, result);
                 try {
                     connection.commit();
                 } catch (SQLException | RuntimeException e) {
                     committed.complete(false); // failed or in doubt: whoever waits for it queries instead
                     throw e;
+                } finally {
+                    lockHeld.record(System.nanoTime() - locked.lockedAt(), TimeUnit.NANOSECONDS);
                 }
                 committed.complete(true);
                 return result;
@@ -152,7 +172,7 @@ public class AuditLog {
         }
     }
 
-    private AppendResult append(Connection connection, List<PreparedEvent> events) throws SQLException {
+    private LockedAppend append(Connection connection, List<PreparedEvent> events) throws SQLException {
         // Before the lock: the rows (sequence numbers to come) and the events the log already holds.
         EncodedRows encoded = EncodedRows.of(events);
         Existing before = existingAndSize(connection, events);
@@ -161,8 +181,10 @@ public class AuditLog {
             head.next();
             frontier = MerkleFrontier.fromBytes(head.getLong(1), head.getBytes(3));
         }
+        long lockedAt = System.nanoTime();
         Set<String> seen = knownSince(before, frontier.size(), events);
         if (seen == null) {
+            lookupsRepeated.increment();
             seen = existing(connection, events); // another writer appended since the lookup
         }
         List<Long> sequences = new ArrayList<>(events.size());
@@ -184,7 +206,7 @@ public class AuditLog {
         }
         LogHead head = new LogHead(frontier.size(), frontier.root());
         if (fresh.isEmpty()) {
-            return new AppendResult(sequences, head);
+            return new LockedAppend(new AppendResult(sequences, head), lockedAt);
         }
         if (fresh.size() == events.size()) {
             encoded.number(firstSequence);
@@ -204,7 +226,7 @@ public class AuditLog {
             update.setBytes(3, frontier.toBytes());
             update.executeUpdate();
         }
-        return new AppendResult(sequences, head);
+        return new LockedAppend(new AppendResult(sequences, head), lockedAt);
     }
 
     private static void copyIn(CopyManager copy, String sql, BinaryCopy rows) throws SQLException {

@@ -16,6 +16,7 @@ import dev.polity.devstack.OidcTestResource;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -69,6 +70,9 @@ class AuditLogAppendTest {
 
     @Inject
     Vertx vertx;
+
+    @Inject
+    MeterRegistry meters;
 
     @Test
     void storesOnlyTheNewEventsOfABatchThatRepeatsStoredOnes() throws Exception {
@@ -147,7 +151,8 @@ class AuditLogAppendTest {
     void concurrentAppendsOfOverlappingBatchesNeitherForkTheLogNorStoreAnEventTwice() throws Exception {
         String source = "/test/concurrent/" + UUID.randomUUID();
         List<PreparedEvent> all = events(source, 0, 400);
-        AuditLog otherReplica = new AuditLog(pool, dataSource, vertx);
+        AuditLog otherReplica = new AuditLog(pool, dataSource, vertx, meters);
+        double repeatedBefore = meters.counter("polity.audit.append.lookups.repeated").count();
         ExecutorService writers = Executors.newFixedThreadPool(4);
         try {
             List<Future<AppendResult>> results = new ArrayList<>();
@@ -182,6 +187,9 @@ class AuditLogAppendTest {
             assertThat(row.getLong(1)).as("no gap: as many events as the highest sequence").isEqualTo(row.getLong(2));
             assertThat(row.getLong(3)).as("the head's size").isEqualTo(row.getLong(2));
         }
+        assertThat(meters.counter("polity.audit.append.lookups.repeated").count())
+                .as("lookups repeated under the lock after the other instance's appends").isGreaterThan(repeatedBefore);
+        assertThat(meters.timer("polity.audit.append.lock.held").count()).isGreaterThanOrEqualTo(16);
         assertVerified();
     }
 
