@@ -55,12 +55,10 @@ public class AuditLog {
 
     private static final String LOCK_HEAD = "select size, root_hash, frontier from audit_log_head where id = 1 for update";
 
-    private static final String EXISTING = """
-            select e.source, e.event_id from audit_event e
-              join unnest(?::text[], ?::text[]) as k(source, event_id)
-                on e.source = k.source and e.event_id = k.event_id""";
-
-    /** {@link #EXISTING} and the head's size in one statement, hence one snapshot; one row with nulls if none exist. */
+    /**
+     * The batch's events the log already holds, and the head's size, in one statement, hence one snapshot; one row
+     * with nulls if none exist.
+     */
     private static final String EXISTING_AND_SIZE = """
             select h.size, e.source, e.event_id from audit_log_head h
               left join (audit_event e join unnest(?::text[], ?::text[]) as k(source, event_id)
@@ -185,7 +183,7 @@ public class AuditLog {
         Set<String> seen = knownSince(before, frontier.size(), events);
         if (seen == null) {
             lookupsRepeated.increment();
-            seen = existing(connection, events); // another writer appended since the lookup
+            seen = existingAndSize(connection, events).keys(); // another writer appended since the lookup
         }
         List<Long> sequences = new ArrayList<>(events.size());
         List<PreparedEvent> fresh = new ArrayList<>(events.size());
@@ -208,15 +206,12 @@ public class AuditLog {
         if (fresh.isEmpty()) {
             return new LockedAppend(new AppendResult(sequences, head), lockedAt);
         }
-        if (fresh.size() == events.size()) {
-            encoded.number(firstSequence);
-        } else {
-            encoded = EncodedRows.of(fresh); // some were duplicates: their rows must not be written
-            encoded.number(firstSequence);
-        }
+        // Duplicates' rows must not be written: then the fresh events are encoded again.
+        EncodedRows rows = fresh.size() == events.size() ? encoded : EncodedRows.of(fresh);
+        rows.number(firstSequence);
         CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
-        copyIn(copy, COPY_EVENTS, encoded.events());
-        copyIn(copy, COPY_PAYLOADS, encoded.payloads());
+        copyIn(copy, COPY_EVENTS, rows.events());
+        copyIn(copy, COPY_PAYLOADS, rows.payloads());
         if (!nodes.isEmpty()) {
             copyIn(copy, COPY_NODES, nodeRows(nodes));
         }
@@ -288,51 +283,33 @@ public class AuditLog {
         return committed;
     }
 
-    /** The dedup keys ({@link PreparedEvent#key()}) of the batch's events that the log already holds. */
-    private static Set<String> existing(Connection connection, List<PreparedEvent> events) throws SQLException {
-        Set<String> known = new HashSet<>();
-        try (PreparedStatement query = keyQuery(connection, EXISTING, events); ResultSet rows = query.executeQuery()) {
-            while (rows.next()) {
-                known.add(rows.getString(1) + '\u0000' + rows.getString(2));
-            }
-        }
-        return known;
-    }
-
-    /** What the log held of the batch, and its size, as of one snapshot taken without the lock. */
+    /** What the log held of the batch, and its size, as of one snapshot. */
     private record Existing(long headSize, Set<String> keys) {
     }
 
+    /** The dedup keys ({@link PreparedEvent#key()}) of the batch's events that the log holds, and the log's size. */
     private static Existing existingAndSize(Connection connection, List<PreparedEvent> events) throws SQLException {
-        Set<String> known = new HashSet<>();
-        long size = -1;
-        try (PreparedStatement query = keyQuery(connection, EXISTING_AND_SIZE, events); ResultSet rows = query.executeQuery()) {
-            while (rows.next()) {
-                size = rows.getLong(1);
-                if (rows.getString(2) != null) {
-                    known.add(rows.getString(2) + '\u0000' + rows.getString(3));
-                }
-            }
-        }
-        return new Existing(size, known);
-    }
-
-    private static PreparedStatement keyQuery(Connection connection, String sql, List<PreparedEvent> events) throws SQLException {
         String[] sources = new String[events.size()];
         String[] ids = new String[events.size()];
         for (int i = 0; i < events.size(); i++) {
             sources[i] = events.get(i).received().event().source();
             ids[i] = events.get(i).received().event().id();
         }
-        PreparedStatement query = connection.prepareStatement(sql);
-        try {
+        Set<String> known = new HashSet<>();
+        long size = -1;
+        try (PreparedStatement query = connection.prepareStatement(EXISTING_AND_SIZE)) {
             query.setArray(1, connection.createArrayOf("text", sources));
             query.setArray(2, connection.createArrayOf("text", ids));
-            return query;
-        } catch (SQLException | RuntimeException e) {
-            query.close();
-            throw e;
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    size = rows.getLong(1);
+                    if (rows.getString(2) != null) {
+                        known.add(rows.getString(2) + '\u0000' + rows.getString(3));
+                    }
+                }
+            }
         }
+        return new Existing(size, known);
     }
 
     /**

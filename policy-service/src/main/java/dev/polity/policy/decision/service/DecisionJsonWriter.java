@@ -199,18 +199,18 @@ public class DecisionJsonWriter {
         out.raw('}');
     }
 
-    private void writePolicy(JsonBytes out, PolicyEvaluation evaluation, EncodedNames encoded) {
+    private void writePolicy(JsonBytes out, PolicyEvaluation evaluation, EncodedNames names) {
         out.raw(POLICY_ID);
-        write(out, evaluation.policyId(), encoded == null ? null : encoded.policyId());
+        write(out, evaluation.policyId(), names == null ? null : names.policyId());
         out.raw(POLICY_NAME);
-        write(out, evaluation.policyName(), encoded == null ? null : encoded.policyName());
+        write(out, evaluation.policyName(), names == null ? null : names.policyName());
         out.raw(POLICY_VERSION);
         writeNumber(out, evaluation.policyVersion());
         out.raw(TYPE);
-        write(out, evaluation.type() == null ? null : evaluation.type().wireName(), encoded == null ? null : encoded.type());
+        write(out, evaluation.type() == null ? null : evaluation.type().wireName(), names == null ? null : names.type());
         out.raw(ENFORCEMENT);
         write(out, evaluation.enforcement() == null ? null : evaluation.enforcement().wireName(),
-                encoded == null ? null : encoded.enforcement());
+                names == null ? null : names.enforcement());
         out.raw(DECISION);
         writeOutcome(out, evaluation.decision());
         out.raw(REASON).string(evaluation.reason());
@@ -228,7 +228,7 @@ public class DecisionJsonWriter {
                 if (j > 0) {
                     out.raw(',');
                 }
-                writeRule(out, rules.get(j), encoded, j, true);
+                writeRule(out, rules.get(j), names, j, true);
             }
             out.raw(']');
         }
@@ -236,9 +236,9 @@ public class DecisionJsonWriter {
     }
 
     /** A policy in the audit record: what the bundle revision does not already say. */
-    private void writeAuditedPolicy(JsonBytes out, PolicyEvaluation evaluation, EncodedNames encoded) {
+    private void writeAuditedPolicy(JsonBytes out, PolicyEvaluation evaluation, EncodedNames names) {
         out.raw(POLICY_ID);
-        write(out, evaluation.policyId(), encoded == null ? null : encoded.policyId());
+        write(out, evaluation.policyId(), names == null ? null : names.policyId());
         out.raw(POLICY_VERSION);
         writeNumber(out, evaluation.policyVersion());
         out.raw(DECISION);
@@ -264,7 +264,7 @@ public class DecisionJsonWriter {
                         out.raw(',');
                     }
                     first = false;
-                    writeRule(out, rules.get(j), encoded, j, false);
+                    writeRule(out, rules.get(j), names, j, false);
                 }
             }
             out.raw(']');
@@ -277,9 +277,9 @@ public class DecisionJsonWriter {
      * audit record leaves out the remedy ({@code withRemedy} false): it is the rule's fixed text at that bundle
      * revision, like the rule's name, and was a third of the record's bytes.
      */
-    private static void writeRule(JsonBytes out, RuleResult rule, EncodedNames encoded, int index, boolean withRemedy) {
-        boolean known = encoded != null && index < encoded.rules().length;
-        EncodedRule compiled = known ? encoded.rules()[index] : null;
+    private static void writeRule(JsonBytes out, RuleResult rule, EncodedNames names, int index, boolean withRemedy) {
+        boolean known = names != null && index < names.rules().length;
+        EncodedRule compiled = known ? names.rules()[index] : null;
         if (compiled != null && compiled.name() == rule.name()) {
             out.raw(compiled.nameAndPassed());
         } else {
