@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
+import org.postgresql.util.PSQLException;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,11 +25,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The append-only Merkle log in PostgreSQL. A batch is appended in one transaction that locks the single
@@ -39,12 +36,14 @@ import java.util.concurrent.TimeoutException;
  * then the new head.
  *
  * <p>Appends take turns on that lock, so what is done while holding it bounds the log's ingest rate
- * (bench/audit-ingest, session 9). Two things are therefore done before the lock is taken: the rows are encoded
- * with a placeholder sequence number, filled in under the lock; and the batch's events that the log already holds
- * are looked up together with the head's size, in one snapshot. Under the lock only the appends committed since
- * that snapshot are left to check: if this instance made them all (it remembers what its recent appends added, and
- * whether they committed), against what they added, without a query; if any other writer (another replica)
- * appended since, the lookup is repeated under the lock.
+ * (bench/audit-ingest). The rows are therefore encoded before the lock, with a placeholder sequence number filled
+ * in under it. And an append first assumes that the log holds none of its events, which is the case for every
+ * batch but those redelivered after a crash or a consumer rebalance: it writes them without looking them up, and
+ * the unique constraint on source + id is the check. Every insert into {@code audit_event} happens under the
+ * lock, so at that moment no other append's rows are uncommitted and the constraint sees exactly what the log
+ * holds. If it reports a stored event, the transaction is rolled back and the append is done again with a lookup
+ * under the lock, which then skips what is stored (session 10: the lookup of every batch, made before the lock
+ * since session 9, was PostgreSQL work that every event paid for).
  *
  * <p>Appends go through JDBC (the Agroal datasource, on a worker thread): the reactive client has no {@code COPY},
  * and {@code COPY} spares the service the encoding of twenty arrays and PostgreSQL their decoding and
@@ -55,15 +54,13 @@ public class AuditLog {
 
     private static final String LOCK_HEAD = "select size, root_hash, frontier from audit_log_head where id = 1 for update";
 
-    /**
-     * The batch's events the log already holds, and the head's size, in one statement, hence one snapshot; one row
-     * with nulls if none exist.
-     */
-    private static final String EXISTING_AND_SIZE = """
-            select h.size, e.source, e.event_id from audit_log_head h
-              left join (audit_event e join unnest(?::text[], ?::text[]) as k(source, event_id)
-                           on e.source = k.source and e.event_id = k.event_id) on true
-             where h.id = 1""";
+    /** The batch's events that the log holds (by source and id). */
+    private static final String EXISTING = """
+            select e.source, e.event_id from audit_event e
+              join unnest(?::text[], ?::text[]) as k(source, event_id) on e.source = k.source and e.event_id = k.event_id""";
+
+    /** The unique constraint on source + id: what the first, optimistic try of an append meets when it holds stored events. */
+    static final String DEDUP_CONSTRAINT = "audit_event_source_event_id_key";
 
     private static final String COPY_EVENTS = """
             copy audit_event (sequence, event_id, source, type, subject, event_time, organization, actor,
@@ -76,36 +73,11 @@ public class AuditLog {
 
     private static final String UPDATE_HEAD = "update audit_log_head set size = ?, root_hash = ?, frontier = ? where id = 1";
 
-    /** How many of its own latest appends an instance remembers (three consumers queue at most a few behind the lock). */
-    private static final int RECENT_APPENDS_KEPT = 64;
-
     private final Pool pool;
     private final AgroalDataSource dataSource;
     private final Vertx vertx;
-    /** This instance's latest committed appends, by the log size each started from. */
-    private final ConcurrentSkipListMap<Long, RecentAppend> recentAppends = new ConcurrentSkipListMap<>();
     private final Timer lockHeld;
-    private final Counter lookupsRepeated;
-
-    /**
-     * An append this instance made: the log's size after it, the dedup keys of the events it added, and whether its
-     * transaction committed. It is remembered before its commit, while it still holds the lock: the next append gets
-     * the lock the moment PostgreSQL commits, often before this instance has heard back, and then waits for the outcome.
-     */
-    private record RecentAppend(long endSize, Set<String> keys, CompletableFuture<Boolean> committed) {
-
-        /** True once the commit is known to have succeeded; false if it failed, is in doubt or takes too long. */
-        boolean awaitCommitted() {
-            try {
-                return committed.get(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            } catch (ExecutionException | TimeoutException e) {
-                return false;
-            }
-        }
-    }
+    private final Counter redoneWithLookup;
 
     AuditLog(Pool pool, AgroalDataSource dataSource, Vertx vertx, MeterRegistry meters) {
         this.pool = pool;
@@ -115,9 +87,9 @@ public class AuditLog {
                 .description("How long each append held the log's head lock, from getting it to its commit: appends take "
                         + "turns on it, so this bounds the ingest rate")
                 .register(meters);
-        this.lookupsRepeated = Counter.builder("polity.audit.append.lookups.repeated")
-                .description("Appends that repeated their lookup of already-stored events under the head lock, because "
-                        + "another writer (replica) appended after their first lookup")
+        this.redoneWithLookup = Counter.builder("polity.audit.append.redone.with.lookup")
+                .description("Appends whose batch held events the log already stored (redelivered after a crash or a "
+                        + "rebalance): rolled back and done again with a lookup under the head lock")
                 .register(meters);
     }
 
@@ -141,24 +113,33 @@ public class AuditLog {
         return vertx.executeBlocking(() -> appendBlocking(events), false);
     }
 
-    /** {@link #append} on the calling thread, which may block. */
+    /**
+     * {@link #append} on the calling thread, which may block: first without looking the events up (the unique
+     * constraint checks), then, if the log holds some of them, again with a lookup under the lock.
+     */
     public AppendResult appendBlocking(List<PreparedEvent> events) throws SQLException {
+        try {
+            return appendInTransaction(events, false);
+        } catch (SQLException e) {
+            if (!isStoredEvent(e)) {
+                throw e;
+            }
+            redoneWithLookup.increment();
+            return appendInTransaction(events, true);
+        }
+    }
+
+    private AppendResult appendInTransaction(List<PreparedEvent> events, boolean lookUpStored) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                LockedAppend locked = append(connection, events);
-                AppendResult result = locked.result();
-                CompletableFuture<Boolean> committed = remember(events, result);
+                LockedAppend locked = append(connection, events, lookUpStored);
                 try {
                     connection.commit();
-                } catch (SQLException | RuntimeException e) {
-                    committed.complete(false); // failed or in doubt: whoever waits for it queries instead
-                    throw e;
                 } finally {
                     lockHeld.record(System.nanoTime() - locked.lockedAt(), TimeUnit.NANOSECONDS);
                 }
-                committed.complete(true);
-                return result;
+                return locked.result();
             } catch (SQLException | RuntimeException e) {
                 try {
                     connection.rollback();
@@ -170,23 +151,36 @@ public class AuditLog {
         }
     }
 
-    private LockedAppend append(Connection connection, List<PreparedEvent> events) throws SQLException {
-        // Before the lock: the rows (sequence numbers to come) and the events the log already holds.
-        EncodedRows encoded = EncodedRows.of(events);
-        Existing before = existingAndSize(connection, events);
+    /** Whether an append failed because its batch held an event the log already stores. */
+    static boolean isStoredEvent(SQLException failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof PSQLException psql && "23505".equals(psql.getSQLState())
+                    && psql.getServerErrorMessage() != null
+                    && DEDUP_CONSTRAINT.equals(psql.getServerErrorMessage().getConstraint())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Appends the batch's new events in the connection's transaction. Without {@code lookUpStored} it assumes the log
+     * holds none of them (a stored one fails the {@code COPY} on {@value #DEDUP_CONSTRAINT}); with it, it looks them up
+     * under the lock and skips them. An event repeated within the batch is skipped either way.
+     */
+    private LockedAppend append(Connection connection, List<PreparedEvent> events, boolean lookUpStored) throws SQLException {
+        // Before the lock: the rows of the batch's distinct events, their sequence numbers to come.
+        List<PreparedEvent> distinct = distinct(events);
+        EncodedRows encoded = EncodedRows.of(distinct);
         MerkleFrontier frontier;
         try (PreparedStatement lock = connection.prepareStatement(LOCK_HEAD); ResultSet head = lock.executeQuery()) {
             head.next();
             frontier = MerkleFrontier.fromBytes(head.getLong(1), head.getBytes(3));
         }
         long lockedAt = System.nanoTime();
-        Set<String> seen = knownSince(before, frontier.size(), events);
-        if (seen == null) {
-            lookupsRepeated.increment();
-            seen = existingAndSize(connection, events).keys(); // another writer appended since the lookup
-        }
+        Set<String> seen = lookUpStored ? stored(connection, distinct) : new HashSet<>();
         List<Long> sequences = new ArrayList<>(events.size());
-        List<PreparedEvent> fresh = new ArrayList<>(events.size());
+        List<PreparedEvent> fresh = new ArrayList<>(distinct.size());
         List<MerkleFrontier.Node> nodes = new ArrayList<>();
         long firstSequence = frontier.size() + 1;
         for (PreparedEvent event : events) {
@@ -206,8 +200,8 @@ public class AuditLog {
         if (fresh.isEmpty()) {
             return new LockedAppend(new AppendResult(sequences, head), lockedAt);
         }
-        // Duplicates' rows must not be written: then the fresh events are encoded again.
-        EncodedRows rows = fresh.size() == events.size() ? encoded : EncodedRows.of(fresh);
+        // Stored events' rows must not be written: then the fresh events are encoded again.
+        EncodedRows rows = fresh.size() == distinct.size() ? encoded : EncodedRows.of(fresh);
         rows.number(firstSequence);
         CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
         copyIn(copy, COPY_EVENTS, rows.events());
@@ -224,6 +218,18 @@ public class AuditLog {
         return new LockedAppend(new AppendResult(sequences, head), lockedAt);
     }
 
+    /** The batch without repeats of an event (same source and id), first occurrences in order. */
+    private static List<PreparedEvent> distinct(List<PreparedEvent> events) {
+        Set<String> keys = new HashSet<>((int) (events.size() * 4L / 3) + 1);
+        List<PreparedEvent> distinct = new ArrayList<>(events.size());
+        for (PreparedEvent event : events) {
+            if (keys.add(event.key())) {
+                distinct.add(event);
+            }
+        }
+        return distinct;
+    }
+
     private static void copyIn(CopyManager copy, String sql, BinaryCopy rows) throws SQLException {
         byte[] data = rows.finish();
         CopyIn in = copy.copyIn(sql);
@@ -237,58 +243,8 @@ public class AuditLog {
         }
     }
 
-    /**
-     * The batch's events the log holds at {@code size}: those of the snapshot, plus those that this instance's own
-     * appends added since; {@code null} if an append since the snapshot was not this instance's (not remembered) or
-     * its commit is not known to have succeeded.
-     * Every append that adds events moves the head, so the appends since the snapshot cover exactly the log from the
-     * snapshot's size to {@code size}.
-     */
-    private Set<String> knownSince(Existing before, long size, List<PreparedEvent> events) {
-        Set<String> known = before.keys();
-        long position = before.headSize();
-        while (position < size) {
-            RecentAppend append = recentAppends.get(position);
-            if (append == null || !append.awaitCommitted()) {
-                return null;
-            }
-            for (PreparedEvent event : events) {
-                String key = event.key();
-                if (append.keys().contains(key)) {
-                    known.add(key);
-                }
-            }
-            position = append.endSize();
-        }
-        return position == size ? known : null;
-    }
-
-    /** Remembers an append about to commit; the returned future is to be completed with whether it did. */
-    private CompletableFuture<Boolean> remember(List<PreparedEvent> events, AppendResult result) {
-        CompletableFuture<Boolean> committed = new CompletableFuture<>();
-        long added = result.appended();
-        if (added == 0) {
-            return committed; // the head did not move: nothing to remember
-        }
-        Set<String> keys = new HashSet<>((int) (added * 4 / 3) + 1);
-        for (int i = 0; i < events.size(); i++) {
-            if (result.sequences().get(i) != null) {
-                keys.add(events.get(i).key());
-            }
-        }
-        recentAppends.put(result.head().size() - added, new RecentAppend(result.head().size(), keys, committed));
-        while (recentAppends.size() > RECENT_APPENDS_KEPT) {
-            recentAppends.pollFirstEntry();
-        }
-        return committed;
-    }
-
-    /** What the log held of the batch, and its size, as of one snapshot. */
-    private record Existing(long headSize, Set<String> keys) {
-    }
-
-    /** The dedup keys ({@link PreparedEvent#key()}) of the batch's events that the log holds, and the log's size. */
-    private static Existing existingAndSize(Connection connection, List<PreparedEvent> events) throws SQLException {
+    /** The dedup keys ({@link PreparedEvent#key()}) of the batch's events that the log holds. */
+    private static Set<String> stored(Connection connection, List<PreparedEvent> events) throws SQLException {
         String[] sources = new String[events.size()];
         String[] ids = new String[events.size()];
         for (int i = 0; i < events.size(); i++) {
@@ -296,20 +252,16 @@ public class AuditLog {
             ids[i] = events.get(i).received().event().id();
         }
         Set<String> known = new HashSet<>();
-        long size = -1;
-        try (PreparedStatement query = connection.prepareStatement(EXISTING_AND_SIZE)) {
+        try (PreparedStatement query = connection.prepareStatement(EXISTING)) {
             query.setArray(1, connection.createArrayOf("text", sources));
             query.setArray(2, connection.createArrayOf("text", ids));
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
-                    size = rows.getLong(1);
-                    if (rows.getString(2) != null) {
-                        known.add(rows.getString(2) + '\u0000' + rows.getString(3));
-                    }
+                    known.add(rows.getString(1) + '\u0000' + rows.getString(2));
                 }
             }
         }
-        return new Existing(size, known);
+        return known;
     }
 
     /**
