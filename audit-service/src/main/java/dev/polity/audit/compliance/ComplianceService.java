@@ -36,14 +36,14 @@ public class ComplianceService {
     private static final String LATEST_OF_TYPE = """
             select e.sequence, e.event_time, audit_payload_json(p.data) as data
               from audit_event e
-              left join audit_payload p on p.sequence = e.sequence and p.expires_at = e.payload_expires_at
+              left join audit_payload p on p.payload_id = e.payload_id and p.expires_at = e.payload_expires_at
              where e.organization = $1 and e.type = $2
              order by e.sequence desc limit 1""";
 
     private static final String PUBLISHED_REVISION = """
             select e.sequence, audit_payload_json(p.data) as data
               from audit_event e
-              join audit_payload p on p.sequence = e.sequence and p.expires_at = e.payload_expires_at
+              join audit_payload p on p.payload_id = e.payload_id and p.expires_at = e.payload_expires_at
              where e.organization = $1 and e.type = $2
                and audit_payload_json(p.data) ->> 'revision' = $3
              order by e.sequence desc limit 1""";
@@ -51,7 +51,7 @@ public class ComplianceService {
     private static final String DECISIONS = """
             select audit_payload_json(p.data) -> 'decision' ->> 'decision' as outcome, count(*)
               from audit_event e
-              join audit_payload p on p.sequence = e.sequence and p.expires_at = e.payload_expires_at
+              join audit_payload p on p.payload_id = e.payload_id and p.expires_at = e.payload_expires_at
              where e.organization = $1 and e.type = $2 and e.event_time >= $3
              group by 1""";
 
@@ -59,7 +59,7 @@ public class ComplianceService {
             select distinct on (e.subject) e.subject, e.sequence, e.event_time,
                    audit_payload_json(p.data) -> 'decision' ->> 'decision' as outcome
               from audit_event e
-              join audit_payload p on p.sequence = e.sequence and p.expires_at = e.payload_expires_at
+              join audit_payload p on p.payload_id = e.payload_id and p.expires_at = e.payload_expires_at
              where e.organization = $1 and e.type = $2 and e.subject is not null
              order by e.subject, e.sequence desc""";
 

@@ -43,7 +43,9 @@ import java.util.concurrent.TimeUnit;
  * lock, so at that moment no other append's rows are uncommitted and the constraint sees exactly what the log
  * holds. If it reports a stored event, the transaction is rolled back and the append is done again with a lookup
  * under the lock, which then skips what is stored (session 10: the lookup of every batch, made before the lock
- * since session 9, was PostgreSQL work that every event paid for).
+ * since session 9, was PostgreSQL work that every event paid for). The payloads of a batch assumed new are
+ * written before the lock too, in the same transaction: they are keyed by a {@code payload_id} drawn from a
+ * PostgreSQL sequence (gaps allowed), not by the log's sequence number, which only the lock hands out.
  *
  * <p>Appends go through JDBC (the Agroal datasource, on a worker thread): the reactive client has no {@code COPY},
  * and {@code COPY} spares the service the encoding of twenty arrays and PostgreSQL their decoding and
@@ -65,9 +67,12 @@ public class AuditLog {
     private static final String COPY_EVENTS = """
             copy audit_event (sequence, event_id, source, type, subject, event_time, organization, actor,
                 data_content_type, data_sha256, data_size, attributes, leaf_hash, retention_class, payload_expires_at,
-                received_at, kafka_topic, kafka_partition, kafka_offset, kafka_key) from stdin (format binary)""";
+                payload_id, received_at, kafka_topic, kafka_partition, kafka_offset, kafka_key) from stdin (format binary)""";
 
-    private static final String COPY_PAYLOADS = "copy audit_payload (sequence, expires_at, data) from stdin (format binary)";
+    private static final String COPY_PAYLOADS = "copy audit_payload (payload_id, expires_at, data) from stdin (format binary)";
+
+    /** As many new payload ids as the parameter says, in one round trip. */
+    private static final String NEXT_PAYLOAD_IDS = "select nextval('audit_payload_id_seq') from generate_series(1, ?)";
 
     private static final String COPY_NODES = "copy audit_merkle_node (level, idx, hash) from stdin (format binary)";
 
@@ -169,9 +174,14 @@ public class AuditLog {
      * under the lock and skips them. An event repeated within the batch is skipped either way.
      */
     private LockedAppend append(Connection connection, List<PreparedEvent> events, boolean lookUpStored) throws SQLException {
-        // Before the lock: the rows of the batch's distinct events, their sequence numbers to come.
         List<PreparedEvent> distinct = distinct(events);
-        EncodedRows encoded = EncodedRows.of(distinct);
+        CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
+        EncodedRows assumedNew = null;
+        if (!lookUpStored) {
+            // Before the lock: the rows of the batch's distinct events (their sequence numbers to come) and their payloads.
+            assumedNew = EncodedRows.of(distinct, nextPayloadIds(connection, distinct.size()));
+            copyIn(copy, COPY_PAYLOADS, assumedNew.payloads());
+        }
         MerkleFrontier frontier;
         try (PreparedStatement lock = connection.prepareStatement(LOCK_HEAD); ResultSet head = lock.executeQuery()) {
             head.next();
@@ -200,12 +210,13 @@ public class AuditLog {
         if (fresh.isEmpty()) {
             return new LockedAppend(new AppendResult(sequences, head), lockedAt);
         }
-        // Stored events' rows must not be written: then the fresh events are encoded again.
-        EncodedRows rows = fresh.size() == distinct.size() ? encoded : EncodedRows.of(fresh);
+        // Assumed new, every distinct event is fresh (nothing was looked up); after a lookup, only the fresh are written.
+        EncodedRows rows = assumedNew != null ? assumedNew : EncodedRows.of(fresh, nextPayloadIds(connection, fresh.size()));
         rows.number(firstSequence);
-        CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
         copyIn(copy, COPY_EVENTS, rows.events());
-        copyIn(copy, COPY_PAYLOADS, rows.payloads());
+        if (assumedNew == null) {
+            copyIn(copy, COPY_PAYLOADS, rows.payloads());
+        }
         if (!nodes.isEmpty()) {
             copyIn(copy, COPY_NODES, nodeRows(nodes));
         }
@@ -264,34 +275,47 @@ public class AuditLog {
         return known;
     }
 
-    /**
-     * The {@code COPY} data of a batch's events and payloads, encoded before their sequence numbers are known:
-     * each row's sequence field is written as 0 and its position kept, and {@link #number} fills them in.
-     */
-    private record EncodedRows(BinaryCopy events, int[] eventSequenceFields, BinaryCopy payloads, int[] payloadSequenceFields) {
+    private static long[] nextPayloadIds(Connection connection, int count) throws SQLException {
+        long[] ids = new long[count];
+        try (PreparedStatement query = connection.prepareStatement(NEXT_PAYLOAD_IDS)) {
+            query.setInt(1, count);
+            try (ResultSet rows = query.executeQuery()) {
+                for (int i = 0; i < count; i++) {
+                    rows.next();
+                    ids[i] = rows.getLong(1);
+                }
+            }
+        }
+        return ids;
+    }
 
-        static EncodedRows of(List<PreparedEvent> batch) {
+    /**
+     * The {@code COPY} data of a batch's events and payloads, encoded before the events' sequence numbers are known:
+     * each event row's sequence field is written as 0 and its position kept, and {@link #number} fills them in.
+     */
+    private record EncodedRows(BinaryCopy events, int[] eventSequenceFields, BinaryCopy payloads) {
+
+        /** @param payloadIds the payload id of each event, in batch order */
+        static EncodedRows of(List<PreparedEvent> batch, long[] payloadIds) {
             int[] eventFields = new int[batch.size()];
-            int[] payloadFields = new int[batch.size()];
-            return new EncodedRows(eventRows(batch, eventFields), eventFields, payloadRows(batch, payloadFields), payloadFields);
+            return new EncodedRows(eventRows(batch, payloadIds, eventFields), eventFields, payloadRows(batch, payloadIds));
         }
 
-        /** Numbers the rows {@code first}, {@code first + 1}, ... in batch order. */
+        /** Numbers the event rows {@code first}, {@code first + 1}, ... in batch order. */
         void number(long first) {
             for (int i = 0; i < eventSequenceFields.length; i++) {
                 events.setInt8(eventSequenceFields[i], first + i);
-                payloads.setInt8(payloadSequenceFields[i], first + i);
             }
         }
     }
 
-    private static BinaryCopy eventRows(List<PreparedEvent> events, int[] sequenceFields) {
+    private static BinaryCopy eventRows(List<PreparedEvent> events, long[] payloadIds, int[] sequenceFields) {
         BinaryCopy rows = new BinaryCopy(events.size() * 1024);
         for (int i = 0; i < events.size(); i++) {
             PreparedEvent prepared = events.get(i);
             ReceivedEvent received = prepared.received();
             CloudEvent event = received.event();
-            rows.row(20);
+            rows.row(21);
             sequenceFields[i] = rows.length();
             rows.int8(0)
                     .text(event.id())
@@ -308,6 +332,7 @@ public class AuditLog {
                     .bytes(prepared.leafHash())
                     .text(prepared.retentionClass())
                     .timestamptz(prepared.payloadExpiresAt())
+                    .int8(payloadIds[i])
                     .timestamptz(received.receivedAt())
                     .text(received.kafkaTopic())
                     .int4(received.kafkaPartition())
@@ -317,7 +342,7 @@ public class AuditLog {
         return rows;
     }
 
-    private static BinaryCopy payloadRows(List<PreparedEvent> events, int[] sequenceFields) {
+    private static BinaryCopy payloadRows(List<PreparedEvent> events, long[] payloadIds) {
         int bytes = 0;
         for (PreparedEvent event : events) {
             bytes += event.received().dataSize() + 32;
@@ -325,9 +350,7 @@ public class AuditLog {
         BinaryCopy rows = new BinaryCopy(bytes + 64);
         for (int i = 0; i < events.size(); i++) {
             PreparedEvent event = events.get(i);
-            rows.row(3);
-            sequenceFields[i] = rows.length();
-            rows.int8(0).timestamptz(event.payloadExpiresAt()).bytes(event.received().data());
+            rows.row(3).int8(payloadIds[i]).timestamptz(event.payloadExpiresAt()).bytes(event.received().data());
         }
         return rows;
     }

@@ -110,13 +110,13 @@ class VerificationTest {
         }
 
         // The payload itself, rewritten: the data no longer matches its hash.
-        update("update audit_payload set data = convert_to('{\"tampered\":true}', 'UTF8') where sequence = ?", victim);
+        update("update audit_payload set data = convert_to('{\"tampered\":true}', 'UTF8') where payload_id = (select payload_id from audit_event where sequence = ?)", victim);
         try {
             asAuditor().get("/api/v1/audit/verify").then().statusCode(200)
                     .body("ok", equalTo(false))
                     .body("first_mismatch_sequence", equalTo((int) victim));
         } finally {
-            update("update audit_payload set data = convert_to('{}', 'UTF8') where sequence = ?", victim);
+            update("update audit_payload set data = convert_to('{}', 'UTF8') where payload_id = (select payload_id from audit_event where sequence = ?)", victim);
         }
         asAuditor().get("/api/v1/audit/verify").then().statusCode(200).body("ok", equalTo(true));
     }

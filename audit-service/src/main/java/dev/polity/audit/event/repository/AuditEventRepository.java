@@ -27,7 +27,7 @@ public class AuditEventRepository {
                    e.data_content_type, p.data, e.data_sha256, e.leaf_hash, e.attributes, e.received_at,
                    e.retention_class, e.payload_expires_at
               from audit_event e
-              left join audit_payload p on p.sequence = e.sequence and p.expires_at = e.payload_expires_at""";
+              left join audit_payload p on p.payload_id = e.payload_id and p.expires_at = e.payload_expires_at""";
 
     private final Pool pool;
 

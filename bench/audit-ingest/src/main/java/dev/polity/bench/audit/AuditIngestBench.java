@@ -282,7 +282,8 @@ public final class AuditIngestBench {
                             subject text, event_time timestamptz not null, organization text, actor text,
                             data_content_type text, data_sha256 char(64) not null, data_size integer not null,
                             attributes text not null, leaf_hash bytea not null, retention_class text not null,
-                            payload_expires_at timestamptz not null, received_at timestamptz not null, kafka_topic text not null,
+                            payload_expires_at timestamptz not null, payload_id bigint not null,
+                            received_at timestamptz not null, kafka_topic text not null,
                             kafka_partition integer not null, kafka_offset bigint not null, kafka_key text,
                             unique (source, event_id))""");
                 // The indexes of audit_event after V4__cheaper_event_indexes.sql.
@@ -293,12 +294,12 @@ public final class AuditIngestBench {
                 ddl.execute("create index on plain_event using brin (event_time timestamptz_minmax_multi_ops)");
                 ddl.execute("create index on plain_event using brin (received_at)");
                 ddl.execute("create index on plain_event (organization, type, event_time)");
-                ddl.execute("create table plain_payload (sequence bigint not null, expires_at timestamptz not null, data bytea not null)");
-                ddl.execute("create index on plain_payload (sequence)");
+                ddl.execute("create table plain_payload (payload_id bigint not null, expires_at timestamptz not null, data bytea not null)");
+                ddl.execute("create index on plain_payload (payload_id)");
             }
             db.setAutoCommit(false);
             long start = System.nanoTime();
-            try (PreparedStatement event = db.prepareStatement("insert into plain_event values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            try (PreparedStatement event = db.prepareStatement("insert into plain_event values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
                  PreparedStatement payload = db.prepareStatement("insert into plain_payload values (?, ?, ?)")) {
                 for (int i = 0; i < events.size(); i++) {
                     if (i == warmup) {
@@ -325,11 +326,12 @@ public final class AuditIngestBench {
                     event.setBytes(13, Hashes.sha256(data));
                     event.setString(14, "decision");
                     event.setTimestamp(15, expires);
-                    event.setTimestamp(16, now);
-                    event.setString(17, Topics.AUDIT_EVENTS);
-                    event.setInt(18, i % 3);
-                    event.setLong(19, i / 3);
-                    event.setString(20, e.subject());
+                    event.setLong(16, sequence); // payload_id
+                    event.setTimestamp(17, now);
+                    event.setString(18, Topics.AUDIT_EVENTS);
+                    event.setInt(19, i % 3);
+                    event.setLong(20, i / 3);
+                    event.setString(21, e.subject());
                     event.addBatch();
                     payload.setLong(1, sequence);
                     payload.setTimestamp(2, expires);
