@@ -62,7 +62,7 @@ public class AuditLog {
               join unnest(?::text[], ?::text[]) as k(source, event_id) on e.source = k.source and e.event_id = k.event_id""";
 
     /** The unique constraint on source + id: what the first, optimistic try of an append meets when it holds stored events. */
-    static final String DEDUP_CONSTRAINT = "audit_event_source_event_id_key";
+    private static final String DEDUP_CONSTRAINT = "audit_event_source_event_id_key";
 
     private static final String COPY_EVENTS = """
             copy audit_event (sequence, event_id, source, type, subject, event_time, organization, actor,
@@ -157,7 +157,7 @@ public class AuditLog {
     }
 
     /** Whether an append failed because its batch held an event the log already stores. */
-    static boolean isStoredEvent(SQLException failure) {
+    private static boolean isStoredEvent(SQLException failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof PSQLException psql && "23505".equals(psql.getSQLState())
                     && psql.getServerErrorMessage() != null

@@ -267,8 +267,10 @@ public final class AuditIngestBench {
         }
     }
 
-    /** The same rows, shaped and indexed like audit_event (and a payload table), in JDBC batches: no lock, no tree. */
-    /** Rows per second after the first {@code warmup} rows (inserted first, not timed: the JIT warms up on them). */
+    /**
+     * The same rows, shaped and indexed like audit_event (and a payload table), in JDBC batches: no lock, no tree.
+     * Rows per second after the first {@code warmup} rows (inserted first, not timed: the JIT warms up on them).
+     */
     private static double plainInsert(PostgresEndpoint postgres, List<CloudEvent> events, int batch, int warmup) throws Exception {
         Properties props = new Properties();
         props.put("user", postgres.username());
