@@ -22,7 +22,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -30,22 +32,25 @@ import java.util.concurrent.TimeUnit;
 /**
  * The append-only Merkle log in PostgreSQL. A batch is appended in one transaction that locks the single
  * {@code audit_log_head} row: sequence numbers are handed out one after the other from the head's size, so two
- * writers (two replicas, or two batches) never fork the log or leave a gap. Under that lock the batch is
- * deduplicated on source + id, the tree's frontier (kept in the head) grows by one leaf per new event, and the
- * events, their payloads and the newly completed stored subtrees are written with one binary {@code COPY} each,
- * then the new head.
+ * writers (two replicas, or two batches) never fork the log or leave a gap. Under that lock the tree's frontier
+ * (kept in the head) grows by one leaf per new event, and the events and the newly completed stored subtrees are
+ * written with one binary {@code COPY} each, then the new head.
  *
  * <p>Appends take turns on that lock, so what is done while holding it bounds the log's ingest rate
- * (bench/audit-ingest). The rows are therefore encoded before the lock, with a placeholder sequence number filled
- * in under it. And an append first assumes that the log holds none of its events, which is the case for every
- * batch but those redelivered after a crash or a consumer rebalance: it writes them without looking them up, and
- * the unique constraint on source + id is the check. Every insert into {@code audit_event} happens under the
- * lock, so at that moment no other append's rows are uncommitted and the constraint sees exactly what the log
- * holds. If it reports a stored event, the transaction is rolled back and the append is done again with a lookup
- * under the lock, which then skips what is stored (session 10: the lookup of every batch, made before the lock
- * since session 9, was PostgreSQL work that every event paid for). The payloads of a batch assumed new are
- * written before the lock too, in the same transaction: they are keyed by a {@code payload_id} drawn from a
- * PostgreSQL sequence (gaps allowed), not by the log's sequence number, which only the lock hands out.
+ * (bench/audit-ingest). Everything that does not need the sequence numbers is therefore done before it, in the
+ * same transaction: the rows are encoded (with a placeholder sequence number filled in under the lock), the
+ * payloads are written (keyed by a {@code payload_id} drawn from a PostgreSQL sequence, gaps allowed; session 10),
+ * and the batch's events are deduplicated by claiming their keys (source + id) in {@code audit_event_key}
+ * (session 11). A key stands there exactly when its event stands in the log, since both are written by the same
+ * transaction; a second append claiming the same key waits for the first to end, then meets the stored key.
+ *
+ * <p>The first try claims all the batch's keys with one {@code COPY}: it assumes that the log holds none of its
+ * events, which is the case for every batch but those redelivered after a crash or a consumer rebalance, and the
+ * primary key of {@code audit_event_key} is the check. If it reports a stored event, the transaction is rolled
+ * back and the append is done again claiming the keys with {@code ON CONFLICT DO NOTHING}, whose returned rows are
+ * the events to log. Both tries claim keys before they wait for the head lock and hold no key wait while holding
+ * it, so the only deadlock possible is between two appends claiming overlapping keys in different orders; the one
+ * PostgreSQL picks is done again the same way.
  *
  * <p>Appends go through JDBC (the Agroal datasource, on a worker thread): the reactive client has no {@code COPY},
  * and {@code COPY} spares the service the encoding of twenty arrays and PostgreSQL their decoding and
@@ -56,13 +61,27 @@ public class AuditLog {
 
     private static final String LOCK_HEAD = "select size, root_hash, frontier from audit_log_head where id = 1 for update";
 
-    /** The batch's events that the log holds (by source and id). */
-    private static final String EXISTING = """
-            select e.source, e.event_id from audit_event e
-              join unnest(?::text[], ?::text[]) as k(source, event_id) on e.source = k.source and e.event_id = k.event_id""";
+    /** The primary key of {@code audit_event_key}: what the first try of an append meets when it holds stored events. */
+    private static final String KEY_CONSTRAINT = "audit_event_key_pkey";
 
-    /** The unique constraint on source + id: what the first, optimistic try of an append meets when it holds stored events. */
-    private static final String DEDUP_CONSTRAINT = "audit_event_source_event_id_key";
+    /** PostgreSQL's SQLSTATE for a unique violation. */
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    /** PostgreSQL's SQLSTATE for a transaction aborted to break a deadlock. */
+    private static final String DEADLOCK_DETECTED = "40P01";
+
+    /** How often an append is done again after a deadlock before its failure is reported. */
+    private static final int DEADLOCK_RETRIES = 3;
+
+    /** The first try: claims every key of the batch, and fails on {@value #KEY_CONSTRAINT} if one is stored. */
+    private static final String COPY_KEYS = "copy audit_event_key (source, event_id) from stdin (format binary)";
+
+    /** The second try: claims the keys not stored yet and returns them, in any order. */
+    private static final String CLAIM_NEW_KEYS = """
+            insert into audit_event_key (source, event_id)
+            select * from unnest(?::text[], ?::text[])
+            on conflict do nothing
+            returning source, event_id""";
 
     private static final String COPY_EVENTS = """
             copy audit_event (sequence, event_id, source, type, subject, event_time, organization, actor,
@@ -82,7 +101,8 @@ public class AuditLog {
     private final AgroalDataSource dataSource;
     private final Vertx vertx;
     private final Timer lockHeld;
-    private final Counter redoneWithLookup;
+    private final Counter redoneForStoredEvents;
+    private final Counter redoneAfterDeadlock;
 
     AuditLog(Pool pool, AgroalDataSource dataSource, Vertx vertx, MeterRegistry meters) {
         this.pool = pool;
@@ -92,10 +112,16 @@ public class AuditLog {
                 .description("How long each append held the log's head lock, from getting it to its commit: appends take "
                         + "turns on it, so this bounds the ingest rate")
                 .register(meters);
-        this.redoneWithLookup = Counter.builder("polity.audit.append.redone.with.lookup")
-                .description("Appends whose batch held events the log already stored (redelivered after a crash or a "
-                        + "rebalance): rolled back and done again with a lookup under the head lock")
-                .register(meters);
+        this.redoneForStoredEvents = redoneCounter(meters, "stored_event",
+                "Appends whose batch held events the log already stored (redelivered after a crash or a rebalance): rolled "
+                        + "back and done again claiming only the keys not stored");
+        this.redoneAfterDeadlock = redoneCounter(meters, "deadlock",
+                "Appends that PostgreSQL aborted to break a deadlock with another append claiming the same keys in "
+                        + "another order: done again");
+    }
+
+    private static Counter redoneCounter(MeterRegistry meters, String reason, String description) {
+        return Counter.builder("polity.audit.append.redone").tag("reason", reason).description(description).register(meters);
     }
 
     /** An append's result and when it got the head lock ({@link System#nanoTime}). */
@@ -119,26 +145,38 @@ public class AuditLog {
     }
 
     /**
-     * {@link #append} on the calling thread, which may block: first without looking the events up (the unique
-     * constraint checks), then, if the log holds some of them, again with a lookup under the lock.
+     * {@link #append} on the calling thread, which may block: first claiming every key of the batch at once, then, if
+     * the log holds some of its events or PostgreSQL broke a deadlock, claiming only the keys not stored.
      */
     public AppendResult appendBlocking(List<PreparedEvent> events) throws SQLException {
         try {
             return appendInTransaction(events, false);
         } catch (SQLException e) {
-            if (!isStoredEvent(e)) {
+            if (hasState(e, UNIQUE_VIOLATION, KEY_CONSTRAINT)) {
+                redoneForStoredEvents.increment();
+            } else if (hasState(e, DEADLOCK_DETECTED, null)) {
+                redoneAfterDeadlock.increment();
+            } else {
                 throw e;
             }
-            redoneWithLookup.increment();
-            return appendInTransaction(events, true);
+        }
+        for (int retry = 1; ; retry++) {
+            try {
+                return appendInTransaction(events, true);
+            } catch (SQLException e) {
+                if (retry > DEADLOCK_RETRIES || !hasState(e, DEADLOCK_DETECTED, null)) {
+                    throw e;
+                }
+                redoneAfterDeadlock.increment();
+            }
         }
     }
 
-    private AppendResult appendInTransaction(List<PreparedEvent> events, boolean lookUpStored) throws SQLException {
+    private AppendResult appendInTransaction(List<PreparedEvent> events, boolean someMayBeStored) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                LockedAppend locked = append(connection, events, lookUpStored);
+                LockedAppend locked = append(connection, events, someMayBeStored);
                 try {
                     connection.commit();
                 } finally {
@@ -156,12 +194,12 @@ public class AuditLog {
         }
     }
 
-    /** Whether an append failed because its batch held an event the log already stores. */
-    private static boolean isStoredEvent(SQLException failure) {
+    /** Whether PostgreSQL failed the append with this SQLSTATE (and, if given, on this constraint). */
+    private static boolean hasState(SQLException failure, String sqlState, String constraint) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof PSQLException psql && "23505".equals(psql.getSQLState())
-                    && psql.getServerErrorMessage() != null
-                    && DEDUP_CONSTRAINT.equals(psql.getServerErrorMessage().getConstraint())) {
+            if (cause instanceof PSQLException psql && sqlState.equals(psql.getSQLState())
+                    && (constraint == null || (psql.getServerErrorMessage() != null
+                    && constraint.equals(psql.getServerErrorMessage().getConstraint())))) {
                 return true;
             }
         }
@@ -169,18 +207,25 @@ public class AuditLog {
     }
 
     /**
-     * Appends the batch's new events in the connection's transaction. Without {@code lookUpStored} it assumes the log
-     * holds none of them (a stored one fails the {@code COPY} on {@value #DEDUP_CONSTRAINT}); with it, it looks them up
-     * under the lock and skips them. An event repeated within the batch is skipped either way.
+     * Appends the batch's new events in the connection's transaction. Before the head lock it claims their keys and
+     * writes their payloads: without {@code someMayBeStored} it claims every key (a stored one fails the
+     * {@code COPY} on {@value #KEY_CONSTRAINT}); with it, only the keys not stored, and skips the other events. An
+     * event repeated within the batch is skipped either way.
      */
-    private LockedAppend append(Connection connection, List<PreparedEvent> events, boolean lookUpStored) throws SQLException {
-        List<PreparedEvent> distinct = distinct(events);
+    private LockedAppend append(Connection connection, List<PreparedEvent> events, boolean someMayBeStored) throws SQLException {
         CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
-        EncodedRows assumedNew = null;
-        if (!lookUpStored) {
-            // Before the lock: the rows of the batch's distinct events (their sequence numbers to come) and their payloads.
-            assumedNew = EncodedRows.of(distinct, nextPayloadIds(connection, distinct.size()));
-            copyIn(copy, COPY_PAYLOADS, assumedNew.payloads());
+        List<PreparedEvent> distinct = distinct(events);
+        List<PreparedEvent> fresh;
+        if (someMayBeStored) {
+            fresh = claimNewKeys(connection, distinct);
+        } else {
+            copyIn(copy, COPY_KEYS, keyRows(distinct));
+            fresh = distinct;
+        }
+        EncodedRows rows = null;
+        if (!fresh.isEmpty()) {
+            rows = EncodedRows.of(fresh, nextPayloadIds(connection, fresh.size()));
+            copyIn(copy, COPY_PAYLOADS, rows.payloads());
         }
         MerkleFrontier frontier;
         try (PreparedStatement lock = connection.prepareStatement(LOCK_HEAD); ResultSet head = lock.executeQuery()) {
@@ -188,18 +233,18 @@ public class AuditLog {
             frontier = MerkleFrontier.fromBytes(head.getLong(1), head.getBytes(3));
         }
         long lockedAt = System.nanoTime();
-        Set<String> seen = lookUpStored ? stored(connection, distinct) : new HashSet<>();
+        Set<PreparedEvent> toLog = Collections.newSetFromMap(new IdentityHashMap<>());
+        toLog.addAll(fresh);
         List<Long> sequences = new ArrayList<>(events.size());
-        List<PreparedEvent> fresh = new ArrayList<>(distinct.size());
         List<MerkleFrontier.Node> nodes = new ArrayList<>();
         long firstSequence = frontier.size() + 1;
         for (PreparedEvent event : events) {
-            if (!seen.add(event.key())) {
+            // Only the first occurrence of an event to log is numbered: a repeat within the batch finds it removed.
+            if (!toLog.remove(event)) {
                 sequences.add(null);
                 continue;
             }
             sequences.add(frontier.size() + 1);
-            fresh.add(event);
             for (MerkleFrontier.Node node : frontier.append(event.leafHash())) {
                 if (MerkleNodes.isStored(node.level())) {
                     nodes.add(node);
@@ -207,16 +252,11 @@ public class AuditLog {
             }
         }
         LogHead head = new LogHead(frontier.size(), frontier.root());
-        if (fresh.isEmpty()) {
+        if (rows == null) {
             return new LockedAppend(new AppendResult(sequences, head), lockedAt);
         }
-        // Assumed new, every distinct event is fresh (nothing was looked up); after a lookup, only the fresh are written.
-        EncodedRows rows = assumedNew != null ? assumedNew : EncodedRows.of(fresh, nextPayloadIds(connection, fresh.size()));
         rows.number(firstSequence);
         copyIn(copy, COPY_EVENTS, rows.events());
-        if (assumedNew == null) {
-            copyIn(copy, COPY_PAYLOADS, rows.payloads());
-        }
         if (!nodes.isEmpty()) {
             copyIn(copy, COPY_NODES, nodeRows(nodes));
         }
@@ -254,25 +294,34 @@ public class AuditLog {
         }
     }
 
-    /** The dedup keys ({@link PreparedEvent#key()}) of the batch's events that the log holds. */
-    private static Set<String> stored(Connection connection, List<PreparedEvent> events) throws SQLException {
-        String[] sources = new String[events.size()];
-        String[] ids = new String[events.size()];
-        for (int i = 0; i < events.size(); i++) {
-            sources[i] = events.get(i).received().event().source();
-            ids[i] = events.get(i).received().event().id();
+    /**
+     * Claims the keys of those of the (distinct) events that the log does not hold, and returns these events in
+     * batch order. A key that another append has claimed but not committed makes this wait for that append's end.
+     */
+    private static List<PreparedEvent> claimNewKeys(Connection connection, List<PreparedEvent> distinct) throws SQLException {
+        String[] sources = new String[distinct.size()];
+        String[] ids = new String[distinct.size()];
+        for (int i = 0; i < distinct.size(); i++) {
+            sources[i] = distinct.get(i).received().event().source();
+            ids[i] = distinct.get(i).received().event().id();
         }
-        Set<String> known = new HashSet<>();
-        try (PreparedStatement query = connection.prepareStatement(EXISTING)) {
-            query.setArray(1, connection.createArrayOf("text", sources));
-            query.setArray(2, connection.createArrayOf("text", ids));
-            try (ResultSet rows = query.executeQuery()) {
+        Set<String> claimed = new HashSet<>();
+        try (PreparedStatement claim = connection.prepareStatement(CLAIM_NEW_KEYS)) {
+            claim.setArray(1, connection.createArrayOf("text", sources));
+            claim.setArray(2, connection.createArrayOf("text", ids));
+            try (ResultSet rows = claim.executeQuery()) {
                 while (rows.next()) {
-                    known.add(rows.getString(1) + '\u0000' + rows.getString(2));
+                    claimed.add(PreparedEvent.key(rows.getString(1), rows.getString(2)));
                 }
             }
         }
-        return known;
+        List<PreparedEvent> fresh = new ArrayList<>(claimed.size());
+        for (PreparedEvent event : distinct) {
+            if (claimed.contains(event.key())) {
+                fresh.add(event);
+            }
+        }
+        return fresh;
     }
 
     private static long[] nextPayloadIds(Connection connection, int count) throws SQLException {
@@ -338,6 +387,14 @@ public class AuditLog {
                     .int4(received.kafkaPartition())
                     .int8(received.kafkaOffset())
                     .text(received.kafkaKey());
+        }
+        return rows;
+    }
+
+    private static BinaryCopy keyRows(List<PreparedEvent> events) {
+        BinaryCopy rows = new BinaryCopy(events.size() * 96 + 64);
+        for (PreparedEvent event : events) {
+            rows.row(2).text(event.received().event().source()).text(event.received().event().id());
         }
         return rows;
     }

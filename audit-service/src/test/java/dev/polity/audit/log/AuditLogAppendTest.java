@@ -41,8 +41,9 @@ import java.util.concurrent.Future;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link AuditLog#appendBlocking} against PostgreSQL: rows encoded before the head lock and numbered under it, and
- * the lookup of already-stored events made before the lock, completed under it for the appends committed in between.
+ * {@link AuditLog#appendBlocking} against PostgreSQL: rows encoded and payloads written before the head lock, events
+ * numbered under it, and deduplication by claiming the events' keys before the lock: all at once first, and only
+ * the keys not stored when the batch holds stored events or PostgreSQL broke a deadlock between two appends.
  */
 @QuarkusTest
 @QuarkusTestResource(value = DevstackTestResource.class, initArgs = @ResourceArg(name = "database", value = "audit"))
@@ -96,7 +97,7 @@ class AuditLogAppendTest {
         assertThat(storedIds(source)).containsExactly(ids(source, 0, 8).toArray(String[]::new));
         assertThat(sequenceOf(source, 5)).isEqualTo(firstNew);
         assertThat(sequenceOf(source, 7)).isEqualTo(firstNew + 2);
-        assertThat(redone()).as("the batch with stored events was redone with a lookup").isEqualTo(redoneBefore + 1);
+        assertThat(redone()).as("the batch with stored events was redone").isEqualTo(redoneBefore + 1);
         assertVerified();
     }
 
@@ -117,12 +118,17 @@ class AuditLogAppendTest {
     }
 
     private double redone() {
-        return meters.counter("polity.audit.append.redone.with.lookup").count();
+        return redone("stored_event");
+    }
+
+    private double redone(String reason) {
+        return meters.counter("polity.audit.append.redone", "reason", reason).count();
     }
 
     /**
-     * Two appends of the same events wait for the head lock (the test holds it): the second to get it must not store
-     * the first's events again. Its first try meets them in the unique constraint; it is redone with a lookup.
+     * Two appends of the same events while the test holds the head lock: the first claims the keys and waits for the
+     * lock, the second waits for the first's keys. Once the first has committed, the second must not store its
+     * events again: its first try meets them in the keys' primary key, and it is redone claiming none.
      */
     @Test
     void anAppendThatWaitedForTheLockSkipsWhatTheAppendBeforeItAdded() throws Exception {
@@ -149,11 +155,14 @@ class AuditLogAppendTest {
         assertVerified();
     }
 
+    /** Waits until as many appends wait for a lock: the head lock, or a key another transaction claimed. */
     private void awaitLockWaiters(int count) throws Exception {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline) {
             try (Connection db = dataSource.getConnection(); PreparedStatement query = db.prepareStatement(
-                    "select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like 'select size, root_hash, frontier%'");
+                    "select count(*) from pg_stat_activity where wait_event_type = 'Lock' "
+                            + "and (query like 'select size, root_hash, frontier%' or query like 'copy audit_event_key%' "
+                            + "or query like '%insert into audit_event_key%')");
                  ResultSet row = query.executeQuery()) {
                 row.next();
                 if (row.getLong(1) >= count) {
@@ -167,7 +176,7 @@ class AuditLogAppendTest {
 
     /**
      * Four writers, two on this service's log and two on a second instance (as another replica would be), appending
-     * overlapping batches: many batches meet events another writer stored, and are redone with a lookup.
+     * overlapping batches: many batches meet events another writer stored, and are redone.
      */
     @Test
     void concurrentAppendsOfOverlappingBatchesNeitherForkTheLogNorStoreAnEventTwice() throws Exception {
@@ -209,9 +218,48 @@ class AuditLogAppendTest {
             assertThat(row.getLong(1)).as("no gap: as many events as the highest sequence").isEqualTo(row.getLong(2));
             assertThat(row.getLong(3)).as("the head's size").isEqualTo(row.getLong(2));
         }
-        assertThat(redone()).as("appends redone with a lookup after meeting stored events").isGreaterThan(redoneBefore);
+        assertThat(redone()).as("appends redone after meeting stored events").isGreaterThan(redoneBefore);
         assertThat(meters.timer("polity.audit.append.lock.held").count()).isGreaterThanOrEqualTo(16);
         assertVerified();
+    }
+
+    /**
+     * A deadlock between an append and another transaction claiming the same two keys in the other order: the test
+     * claims the second key, the append claims the first and waits for the second, then the test claims the first.
+     * PostgreSQL aborts the append (it waited first, so its deadlock check runs first); the append is done again,
+     * waits for the test's transaction to roll back, and logs both events.
+     */
+    @Test
+    void anAppendAbortedToBreakADeadlockIsDoneAgain() throws Exception {
+        String source = "/test/deadlock/" + UUID.randomUUID();
+        List<PreparedEvent> batch = events(source, 0, 2);
+        partitions.ensure(batch.stream().map(event -> PayloadPartitions.monthOf(event.payloadExpiresAt())).toList())
+                .await().indefinitely();
+        double deadlocksBefore = redone("deadlock");
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        try (Connection other = dataSource.getConnection()) {
+            other.setAutoCommit(false);
+            claimKey(other, source, "event-1");
+            Future<AppendResult> appended = writer.submit(() -> log.appendBlocking(batch));
+            awaitLockWaiters(1);
+            // Blocks on the append's claim of event-0 until PostgreSQL aborts the append; then it gets the key.
+            claimKey(other, source, "event-0");
+            other.rollback();
+            assertThat(appended.get().appended()).isEqualTo(2);
+        } finally {
+            writer.shutdown();
+        }
+        assertThat(redone("deadlock")).isEqualTo(deadlocksBefore + 1);
+        assertThat(storedIds(source)).containsExactly("event-0", "event-1");
+        assertVerified();
+    }
+
+    private static void claimKey(Connection connection, String source, String id) throws Exception {
+        try (PreparedStatement claim = connection.prepareStatement("insert into audit_event_key (source, event_id) values (?, ?)")) {
+            claim.setString(1, source);
+            claim.setString(2, id);
+            claim.executeUpdate();
+        }
     }
 
     private AppendResult append(List<PreparedEvent> batch) throws Exception {
