@@ -22,6 +22,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -33,36 +34,37 @@ import java.util.concurrent.TimeUnit;
  * The append-only Merkle log in PostgreSQL. A batch is appended in one transaction that locks the single
  * {@code audit_log_head} row: sequence numbers are handed out one after the other from the head's size, so two
  * writers (two replicas, or two batches) never fork the log or leave a gap. Under that lock the tree's frontier
- * (kept in the head) grows by one leaf per new event, and the events and the newly completed stored subtrees are
- * written with one binary {@code COPY} each, then the new head.
+ * (kept in the head) grows by one leaf per new event, and the events' {@code audit_event} rows and the newly
+ * completed stored subtrees are written with one binary {@code COPY} each, then the new head.
  *
  * <p>Appends take turns on that lock, so what is done while holding it bounds the log's ingest rate
  * (bench/audit-ingest). Everything that does not need the sequence numbers is therefore done before it, in the
- * same transaction: the rows are encoded (with a placeholder sequence number filled in under the lock), the
- * payloads are written (keyed by a {@code payload_id} drawn from a PostgreSQL sequence, gaps allowed; session 10),
- * and the batch's events are deduplicated by claiming their keys (source + id) in {@code audit_event_key}
- * (session 11). A key stands there exactly when its event stands in the log, since both are written by the same
- * transaction; a second append claiming the same key waits for the first to end, then meets the stored key.
+ * same transaction. Each event gets a {@code payload_id} from a PostgreSQL sequence (gaps allowed). Its payload
+ * goes to {@code audit_payload} (session 10), and the columns no index under the lock needs (source, id,
+ * attributes, the data's digest, the Kafka coordinates) go to {@code audit_event_detail} (session 11), both keyed by
+ * that id; {@code audit_event} keeps the indexed columns, the leaf hash and the payload id. The detail's unique
+ * constraint on source + id is the deduplication: a detail row stands exactly when its event stands in the log,
+ * since one transaction writes both, and a second append writing the same source + id waits for the first to end.
  *
- * <p>The first try claims all the batch's keys with one {@code COPY}: it assumes that the log holds none of its
- * events, which is the case for every batch but those redelivered after a crash or a consumer rebalance, and the
- * primary key of {@code audit_event_key} is the check. If it reports a stored event, the transaction is rolled
- * back and the append is done again claiming the keys with {@code ON CONFLICT DO NOTHING}, whose returned rows are
- * the events to log. Both tries claim keys before they wait for the head lock and hold no key wait while holding
- * it, so the only deadlock possible is between two appends claiming overlapping keys in different orders; the one
- * PostgreSQL picks is done again the same way.
+ * <p>The first try writes every detail row of the batch with one {@code COPY}: it assumes that the log holds none
+ * of its events, which is the case for every batch but those redelivered after a crash or a consumer rebalance. If
+ * the constraint reports a stored event, the transaction is rolled back and the append is done again writing the
+ * detail rows with {@code ON CONFLICT DO NOTHING}, whose returned rows are the events to log. Both tries write the
+ * details before they wait for the head lock and wait for no other append while holding it, so the only deadlock
+ * possible is between two appends writing overlapping events in different orders; the one PostgreSQL picks is
+ * done again the same way.
  *
  * <p>Appends go through JDBC (the Agroal datasource, on a worker thread): the reactive client has no {@code COPY},
- * and {@code COPY} spares the service the encoding of twenty arrays and PostgreSQL their decoding and
- * {@code unnest} (bench/audit-ingest, session 6). Reads stay on the reactive client.
+ * and {@code COPY} spares the service the encoding of arrays and PostgreSQL their decoding and {@code unnest}
+ * (bench/audit-ingest, session 6). Reads stay on the reactive client.
  */
 @ApplicationScoped
 public class AuditLog {
 
     private static final String LOCK_HEAD = "select size, root_hash, frontier from audit_log_head where id = 1 for update";
 
-    /** The primary key of {@code audit_event_key}: what the first try of an append meets when it holds stored events. */
-    private static final String KEY_CONSTRAINT = "audit_event_key_pkey";
+    /** The unique constraint on source + id: what the first try of an append meets when it holds stored events. */
+    private static final String DEDUP_CONSTRAINT = "audit_event_detail_source_event_id_key";
 
     /** PostgreSQL's SQLSTATE for a unique violation. */
     private static final String UNIQUE_VIOLATION = "23505";
@@ -73,20 +75,21 @@ public class AuditLog {
     /** How often an append is done again after a deadlock before its failure is reported. */
     private static final int DEADLOCK_RETRIES = 3;
 
-    /** The first try: claims every key of the batch, and fails on {@value #KEY_CONSTRAINT} if one is stored. */
-    private static final String COPY_KEYS = "copy audit_event_key (source, event_id) from stdin (format binary)";
+    private static final String DETAIL_COLUMNS = "payload_id, source, event_id, data_content_type, data_sha256, data_size, "
+            + "attributes, retention_class, kafka_topic, kafka_partition, kafka_offset, kafka_key";
 
-    /** The second try: claims the keys not stored yet and returns them, in any order. */
-    private static final String CLAIM_NEW_KEYS = """
-            insert into audit_event_key (source, event_id)
-            select * from unnest(?::text[], ?::text[])
-            on conflict do nothing
-            returning source, event_id""";
+    /** The first try: every event's detail row; fails on {@value #DEDUP_CONSTRAINT} if the log holds one of them. */
+    private static final String COPY_DETAILS = "copy audit_event_detail (" + DETAIL_COLUMNS + ") from stdin (format binary)";
+
+    /** The second try: the detail rows of the events the log does not hold; returns their payload ids. */
+    private static final String INSERT_NEW_DETAILS = "insert into audit_event_detail (" + DETAIL_COLUMNS + ")"
+            + " select * from unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::integer[], ?::text[],"
+            + " ?::text[], ?::text[], ?::integer[], ?::bigint[], ?::text[])"
+            + " on conflict do nothing returning payload_id";
 
     private static final String COPY_EVENTS = """
-            copy audit_event (sequence, event_id, source, type, subject, event_time, organization, actor,
-                data_content_type, data_sha256, data_size, attributes, leaf_hash, retention_class, payload_expires_at,
-                payload_id, received_at, kafka_topic, kafka_partition, kafka_offset, kafka_key) from stdin (format binary)""";
+            copy audit_event (sequence, type, subject, event_time, organization, actor, leaf_hash, payload_expires_at,
+                payload_id, received_at) from stdin (format binary)""";
 
     private static final String COPY_PAYLOADS = "copy audit_payload (payload_id, expires_at, data) from stdin (format binary)";
 
@@ -145,14 +148,14 @@ public class AuditLog {
     }
 
     /**
-     * {@link #append} on the calling thread, which may block: first claiming every key of the batch at once, then, if
-     * the log holds some of its events or PostgreSQL broke a deadlock, claiming only the keys not stored.
+     * {@link #append} on the calling thread, which may block: first writing every event's detail row at once, then, if
+     * the log holds some of the events or PostgreSQL broke a deadlock, writing only those of the events not stored.
      */
     public AppendResult appendBlocking(List<PreparedEvent> events) throws SQLException {
         try {
             return appendInTransaction(events, false);
         } catch (SQLException e) {
-            if (hasState(e, UNIQUE_VIOLATION, KEY_CONSTRAINT)) {
+            if (hasState(e, UNIQUE_VIOLATION, DEDUP_CONSTRAINT)) {
                 redoneForStoredEvents.increment();
             } else if (hasState(e, DEADLOCK_DETECTED, null)) {
                 redoneAfterDeadlock.increment();
@@ -207,24 +210,24 @@ public class AuditLog {
     }
 
     /**
-     * Appends the batch's new events in the connection's transaction. Before the head lock it claims their keys and
-     * writes their payloads: without {@code someMayBeStored} it claims every key (a stored one fails the
-     * {@code COPY} on {@value #KEY_CONSTRAINT}); with it, only the keys not stored, and skips the other events. An
-     * event repeated within the batch is skipped either way.
+     * Appends the batch's new events in the connection's transaction. Before the head lock it writes their detail
+     * rows and payloads: without {@code someMayBeStored} those of every event (a stored one fails the {@code COPY} on
+     * {@value #DEDUP_CONSTRAINT}); with it, only those of the events not stored, and skips the others. An event
+     * repeated within the batch is skipped either way.
      */
     private LockedAppend append(Connection connection, List<PreparedEvent> events, boolean someMayBeStored) throws SQLException {
         CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
         List<PreparedEvent> distinct = distinct(events);
-        List<PreparedEvent> fresh;
+        long[] payloadIds = nextPayloadIds(connection, distinct.size());
+        EncodedRows rows;
         if (someMayBeStored) {
-            fresh = claimNewKeys(connection, distinct);
+            rows = EncodedRows.of(distinct, payloadIds, insertNewDetails(connection, distinct, payloadIds));
         } else {
-            copyIn(copy, COPY_KEYS, keyRows(distinct));
-            fresh = distinct;
+            rows = EncodedRows.of(distinct, payloadIds, null);
+            copyIn(copy, COPY_DETAILS, rows.details());
         }
-        EncodedRows rows = null;
+        List<PreparedEvent> fresh = rows.events();
         if (!fresh.isEmpty()) {
-            rows = EncodedRows.of(fresh, nextPayloadIds(connection, fresh.size()));
             copyIn(copy, COPY_PAYLOADS, rows.payloads());
         }
         MerkleFrontier frontier;
@@ -233,7 +236,7 @@ public class AuditLog {
             frontier = MerkleFrontier.fromBytes(head.getLong(1), head.getBytes(3));
         }
         long lockedAt = System.nanoTime();
-        Set<PreparedEvent> toLog = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<PreparedEvent> toLog = Collections.newSetFromMap(new IdentityHashMap<>(fresh.size() * 2));
         toLog.addAll(fresh);
         List<Long> sequences = new ArrayList<>(events.size());
         List<MerkleFrontier.Node> nodes = new ArrayList<>();
@@ -252,11 +255,11 @@ public class AuditLog {
             }
         }
         LogHead head = new LogHead(frontier.size(), frontier.root());
-        if (rows == null) {
+        if (fresh.isEmpty()) {
             return new LockedAppend(new AppendResult(sequences, head), lockedAt);
         }
         rows.number(firstSequence);
-        copyIn(copy, COPY_EVENTS, rows.events());
+        copyIn(copy, COPY_EVENTS, rows.eventRows());
         if (!nodes.isEmpty()) {
             copyIn(copy, COPY_NODES, nodeRows(nodes));
         }
@@ -295,33 +298,61 @@ public class AuditLog {
     }
 
     /**
-     * Claims the keys of those of the (distinct) events that the log does not hold, and returns these events in
-     * batch order. A key that another append has claimed but not committed makes this wait for that append's end.
+     * Writes the detail rows of those of the (distinct) events that the log does not hold, and returns their payload
+     * ids. An event that another append has written but not committed makes this wait for that append's end.
      */
-    private static List<PreparedEvent> claimNewKeys(Connection connection, List<PreparedEvent> distinct) throws SQLException {
-        String[] sources = new String[distinct.size()];
-        String[] ids = new String[distinct.size()];
-        for (int i = 0; i < distinct.size(); i++) {
-            sources[i] = distinct.get(i).received().event().source();
-            ids[i] = distinct.get(i).received().event().id();
+    private static Set<Long> insertNewDetails(Connection connection, List<PreparedEvent> distinct, long[] payloadIds)
+            throws SQLException {
+        int count = distinct.size();
+        Long[] ids = new Long[count];
+        String[] sources = new String[count];
+        String[] eventIds = new String[count];
+        String[] contentTypes = new String[count];
+        String[] digests = new String[count];
+        Integer[] sizes = new Integer[count];
+        String[] attributes = new String[count];
+        String[] retentionClasses = new String[count];
+        String[] topics = new String[count];
+        Integer[] partitions = new Integer[count];
+        Long[] offsets = new Long[count];
+        String[] keys = new String[count];
+        for (int i = 0; i < count; i++) {
+            PreparedEvent prepared = distinct.get(i);
+            ReceivedEvent received = prepared.received();
+            ids[i] = payloadIds[i];
+            sources[i] = received.event().source();
+            eventIds[i] = received.event().id();
+            contentTypes[i] = received.event().dataContentType();
+            digests[i] = received.dataSha256();
+            sizes[i] = received.dataSize();
+            attributes[i] = received.attributes();
+            retentionClasses[i] = prepared.retentionClass();
+            topics[i] = received.kafkaTopic();
+            partitions[i] = received.kafkaPartition();
+            offsets[i] = received.kafkaOffset();
+            keys[i] = received.kafkaKey();
         }
-        Set<String> claimed = new HashSet<>();
-        try (PreparedStatement claim = connection.prepareStatement(CLAIM_NEW_KEYS)) {
-            claim.setArray(1, connection.createArrayOf("text", sources));
-            claim.setArray(2, connection.createArrayOf("text", ids));
-            try (ResultSet rows = claim.executeQuery()) {
+        Set<Long> inserted = new HashSet<>();
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_NEW_DETAILS)) {
+            insert.setArray(1, connection.createArrayOf("bigint", ids));
+            insert.setArray(2, connection.createArrayOf("text", sources));
+            insert.setArray(3, connection.createArrayOf("text", eventIds));
+            insert.setArray(4, connection.createArrayOf("text", contentTypes));
+            insert.setArray(5, connection.createArrayOf("text", digests));
+            insert.setArray(6, connection.createArrayOf("integer", sizes));
+            insert.setArray(7, connection.createArrayOf("text", attributes));
+            insert.setArray(8, connection.createArrayOf("text", retentionClasses));
+            insert.setArray(9, connection.createArrayOf("text", topics));
+            insert.setArray(10, connection.createArrayOf("integer", partitions));
+            insert.setArray(11, connection.createArrayOf("bigint", offsets));
+            insert.setArray(12, connection.createArrayOf("text", keys));
+            try (ResultSet rows = insert.executeQuery()) {
                 while (rows.next()) {
-                    claimed.add(PreparedEvent.key(rows.getString(1), rows.getString(2)));
+                    inserted.add(rows.getLong(1));
                 }
             }
         }
-        List<PreparedEvent> fresh = new ArrayList<>(claimed.size());
-        for (PreparedEvent event : distinct) {
-            if (claimed.contains(event.key())) {
-                fresh.add(event);
-            }
-        }
-        return fresh;
+        return inserted;
     }
 
     private static long[] nextPayloadIds(Connection connection, int count) throws SQLException {
@@ -339,77 +370,73 @@ public class AuditLog {
     }
 
     /**
-     * The {@code COPY} data of a batch's events and payloads, encoded before the events' sequence numbers are known:
-     * each event row's sequence field is written as 0 and its position kept, and {@link #number} fills them in.
+     * The {@code COPY} data of the events of a batch that are to be logged, encoded before their sequence numbers are
+     * known: their {@code audit_event} rows (each one's sequence field written as 0 and its position kept, for
+     * {@link #number} to fill in), their detail rows and their payloads.
+     *
+     * @param events the events to log, in batch order
      */
-    private record EncodedRows(BinaryCopy events, int[] eventSequenceFields, BinaryCopy payloads) {
+    private record EncodedRows(List<PreparedEvent> events, BinaryCopy eventRows, int[] eventSequenceFields,
+                               BinaryCopy details, BinaryCopy payloads) {
 
-        /** @param payloadIds the payload id of each event, in batch order */
-        static EncodedRows of(List<PreparedEvent> batch, long[] payloadIds) {
-            int[] eventFields = new int[batch.size()];
-            return new EncodedRows(eventRows(batch, payloadIds, eventFields), eventFields, payloadRows(batch, payloadIds));
+        /**
+         * @param payloadIds the payload id of each of the distinct events, in batch order
+         * @param toLog      the payload ids of the events to log, or null for all of them
+         */
+        static EncodedRows of(List<PreparedEvent> distinct, long[] payloadIds, Set<Long> toLog) {
+            List<PreparedEvent> events = new ArrayList<>(distinct.size());
+            BinaryCopy eventRows = new BinaryCopy(distinct.size() * 256 + 64);
+            int[] sequenceFields = new int[distinct.size()];
+            BinaryCopy details = new BinaryCopy(distinct.size() * 1024 + 64);
+            int payloadBytes = 0;
+            for (PreparedEvent event : distinct) {
+                payloadBytes += event.received().dataSize() + 32;
+            }
+            BinaryCopy payloads = new BinaryCopy(payloadBytes + 64);
+            for (int i = 0; i < distinct.size(); i++) {
+                if (toLog != null && !toLog.contains(payloadIds[i])) {
+                    continue;
+                }
+                PreparedEvent prepared = distinct.get(i);
+                ReceivedEvent received = prepared.received();
+                CloudEvent event = received.event();
+                eventRows.row(10);
+                sequenceFields[events.size()] = eventRows.length();
+                eventRows.int8(0)
+                        .text(event.type())
+                        .text(event.subject())
+                        .timestamptz(event.time())
+                        .text(event.organization())
+                        .text(event.actor())
+                        .bytes(prepared.leafHash())
+                        .timestamptz(prepared.payloadExpiresAt())
+                        .int8(payloadIds[i])
+                        .timestamptz(received.receivedAt());
+                details.row(12)
+                        .int8(payloadIds[i])
+                        .text(event.source())
+                        .text(event.id())
+                        .text(event.dataContentType())
+                        .text(received.dataSha256())
+                        .int4(received.dataSize())
+                        .text(received.attributes())
+                        .text(prepared.retentionClass())
+                        .text(received.kafkaTopic())
+                        .int4(received.kafkaPartition())
+                        .int8(received.kafkaOffset())
+                        .text(received.kafkaKey());
+                payloads.row(3).int8(payloadIds[i]).timestamptz(prepared.payloadExpiresAt()).bytes(received.data());
+                events.add(prepared);
+            }
+            return new EncodedRows(events, eventRows, Arrays.copyOf(sequenceFields, events.size()), details, payloads);
         }
 
         /** Numbers the event rows {@code first}, {@code first + 1}, ... in batch order. */
         void number(long first) {
             for (int i = 0; i < eventSequenceFields.length; i++) {
-                events.setInt8(eventSequenceFields[i], first + i);
+                eventRows.setInt8(eventSequenceFields[i], first + i);
             }
         }
-    }
-
-    private static BinaryCopy eventRows(List<PreparedEvent> events, long[] payloadIds, int[] sequenceFields) {
-        BinaryCopy rows = new BinaryCopy(events.size() * 1024);
-        for (int i = 0; i < events.size(); i++) {
-            PreparedEvent prepared = events.get(i);
-            ReceivedEvent received = prepared.received();
-            CloudEvent event = received.event();
-            rows.row(21);
-            sequenceFields[i] = rows.length();
-            rows.int8(0)
-                    .text(event.id())
-                    .text(event.source())
-                    .text(event.type())
-                    .text(event.subject())
-                    .timestamptz(event.time())
-                    .text(event.organization())
-                    .text(event.actor())
-                    .text(event.dataContentType())
-                    .text(received.dataSha256())
-                    .int4(received.dataSize())
-                    .text(received.attributes())
-                    .bytes(prepared.leafHash())
-                    .text(prepared.retentionClass())
-                    .timestamptz(prepared.payloadExpiresAt())
-                    .int8(payloadIds[i])
-                    .timestamptz(received.receivedAt())
-                    .text(received.kafkaTopic())
-                    .int4(received.kafkaPartition())
-                    .int8(received.kafkaOffset())
-                    .text(received.kafkaKey());
-        }
-        return rows;
-    }
-
-    private static BinaryCopy keyRows(List<PreparedEvent> events) {
-        BinaryCopy rows = new BinaryCopy(events.size() * 96 + 64);
-        for (PreparedEvent event : events) {
-            rows.row(2).text(event.received().event().source()).text(event.received().event().id());
-        }
-        return rows;
-    }
-
-    private static BinaryCopy payloadRows(List<PreparedEvent> events, long[] payloadIds) {
-        int bytes = 0;
-        for (PreparedEvent event : events) {
-            bytes += event.received().dataSize() + 32;
-        }
-        BinaryCopy rows = new BinaryCopy(bytes + 64);
-        for (int i = 0; i < events.size(); i++) {
-            PreparedEvent event = events.get(i);
-            rows.row(3).int8(payloadIds[i]).timestamptz(event.payloadExpiresAt()).bytes(event.received().data());
-        }
-        return rows;
     }
 
     private static BinaryCopy nodeRows(List<MerkleFrontier.Node> nodes) {

@@ -41,9 +41,10 @@ import java.util.concurrent.Future;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link AuditLog#appendBlocking} against PostgreSQL: rows encoded and payloads written before the head lock, events
- * numbered under it, and deduplication by claiming the events' keys before the lock: all at once first, and only
- * the keys not stored when the batch holds stored events or PostgreSQL broke a deadlock between two appends.
+ * {@link AuditLog#appendBlocking} against PostgreSQL: rows encoded and payloads and detail rows written before the
+ * head lock, events numbered under it, and deduplication by the detail's unique constraint on source + id: every
+ * detail row at once first, and only those of the events not stored when the batch holds stored events or
+ * PostgreSQL broke a deadlock between two appends.
  */
 @QuarkusTest
 @QuarkusTestResource(value = DevstackTestResource.class, initArgs = @ResourceArg(name = "database", value = "audit"))
@@ -126,9 +127,9 @@ class AuditLogAppendTest {
     }
 
     /**
-     * Two appends of the same events while the test holds the head lock: the first claims the keys and waits for the
-     * lock, the second waits for the first's keys. Once the first has committed, the second must not store its
-     * events again: its first try meets them in the keys' primary key, and it is redone claiming none.
+     * Two appends of the same events while the test holds the head lock: the first writes the detail rows and waits
+     * for the lock, the second waits for the first's detail rows. Once the first has committed, the second must not
+     * store its events again: its first try meets them in the unique constraint, and it is redone writing none.
      */
     @Test
     void anAppendThatWaitedForTheLockSkipsWhatTheAppendBeforeItAdded() throws Exception {
@@ -155,14 +156,14 @@ class AuditLogAppendTest {
         assertVerified();
     }
 
-    /** Waits until as many appends wait for a lock: the head lock, or a key another transaction claimed. */
+    /** Waits until as many appends wait for a lock: the head lock, or an event another transaction wrote. */
     private void awaitLockWaiters(int count) throws Exception {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline) {
             try (Connection db = dataSource.getConnection(); PreparedStatement query = db.prepareStatement(
                     "select count(*) from pg_stat_activity where wait_event_type = 'Lock' "
-                            + "and (query like 'select size, root_hash, frontier%' or query like 'copy audit_event_key%' "
-                            + "or query like '%insert into audit_event_key%')");
+                            + "and (query like 'select size, root_hash, frontier%' or query like 'copy audit_event_detail%' "
+                            + "or query like 'insert into audit_event_detail%')");
                  ResultSet row = query.executeQuery()) {
                 row.next();
                 if (row.getLong(1) >= count) {
@@ -224,8 +225,8 @@ class AuditLogAppendTest {
     }
 
     /**
-     * A deadlock between an append and another transaction claiming the same two keys in the other order: the test
-     * claims the second key, the append claims the first and waits for the second, then the test claims the first.
+     * A deadlock between an append and another transaction writing the same two events in the other order: the test
+     * writes the second, the append writes the first and waits for the second, then the test writes the first.
      * PostgreSQL aborts the append (it waited first, so its deadlock check runs first); the append is done again,
      * waits for the test's transaction to roll back, and logs both events.
      */
@@ -239,11 +240,11 @@ class AuditLogAppendTest {
         ExecutorService writer = Executors.newSingleThreadExecutor();
         try (Connection other = dataSource.getConnection()) {
             other.setAutoCommit(false);
-            claimKey(other, source, "event-1");
+            writeDetail(other, source, "event-1");
             Future<AppendResult> appended = writer.submit(() -> log.appendBlocking(batch));
             awaitLockWaiters(1);
-            // Blocks on the append's claim of event-0 until PostgreSQL aborts the append; then it gets the key.
-            claimKey(other, source, "event-0");
+            // Blocks on the append's row of event-0 until PostgreSQL aborts the append; then it is written.
+            writeDetail(other, source, "event-0");
             other.rollback();
             assertThat(appended.get().appended()).isEqualTo(2);
         } finally {
@@ -254,11 +255,15 @@ class AuditLogAppendTest {
         assertVerified();
     }
 
-    private static void claimKey(Connection connection, String source, String id) throws Exception {
-        try (PreparedStatement claim = connection.prepareStatement("insert into audit_event_key (source, event_id) values (?, ?)")) {
-            claim.setString(1, source);
-            claim.setString(2, id);
-            claim.executeUpdate();
+    /** A detail row of an event with this source and id, as another append would write it. */
+    private static void writeDetail(Connection connection, String source, String id) throws Exception {
+        try (PreparedStatement write = connection.prepareStatement("""
+                insert into audit_event_detail (payload_id, source, event_id, data_sha256, data_size, attributes,
+                    retention_class, kafka_topic, kafka_partition, kafka_offset)
+                values (nextval('audit_payload_id_seq'), ?, ?, repeat('0', 64), 0, '[]', 'decision', 'test', 0, 0)""")) {
+            write.setString(1, source);
+            write.setString(2, id);
+            write.executeUpdate();
         }
     }
 
@@ -311,7 +316,8 @@ class AuditLogAppendTest {
     private List<String> storedIds(String source) throws Exception {
         List<String> ids = new ArrayList<>();
         try (Connection db = dataSource.getConnection();
-             PreparedStatement query = db.prepareStatement("select event_id from audit_event where source = ? order by sequence")) {
+             PreparedStatement query = db.prepareStatement("select d.event_id from audit_event e join audit_event_detail d on d.payload_id = e.payload_id "
+                             + "where d.source = ? order by e.sequence")) {
             query.setString(1, source);
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
@@ -324,7 +330,8 @@ class AuditLogAppendTest {
 
     private long sequenceOf(String source, int n) throws Exception {
         try (Connection db = dataSource.getConnection();
-             PreparedStatement query = db.prepareStatement("select sequence from audit_event where source = ? and event_id = ?")) {
+             PreparedStatement query = db.prepareStatement("select e.sequence from audit_event e join audit_event_detail d on d.payload_id = e.payload_id "
+                             + "where d.source = ? and d.event_id = ?")) {
             query.setString(1, source);
             query.setString(2, "event-" + n);
             try (ResultSet row = query.executeQuery()) {

@@ -23,10 +23,11 @@ import java.util.Optional;
 public class AuditEventRepository {
 
     private static final String SELECT = """
-            select e.sequence, e.event_id, e.source, e.type, e.subject, e.event_time, e.organization, e.actor,
-                   e.data_content_type, p.data, e.data_sha256, e.leaf_hash, e.attributes, e.received_at,
-                   e.retention_class, e.payload_expires_at
+            select e.sequence, d.event_id, d.source, e.type, e.subject, e.event_time, e.organization, e.actor,
+                   d.data_content_type, p.data, d.data_sha256, e.leaf_hash, d.attributes, e.received_at,
+                   d.retention_class, e.payload_expires_at
               from audit_event e
+              join audit_event_detail d on d.payload_id = e.payload_id
               left join audit_payload p on p.payload_id = e.payload_id and p.expires_at = e.payload_expires_at""";
 
     private final Pool pool;

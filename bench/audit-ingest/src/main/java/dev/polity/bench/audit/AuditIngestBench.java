@@ -268,8 +268,8 @@ public final class AuditIngestBench {
     }
 
     /**
-     * The same rows, shaped and indexed like audit_event (and its key and payload tables), in JDBC batches: no lock,
-     * no tree.
+     * The same rows, shaped and indexed like audit_event (and its detail and payload tables), in JDBC batches: no
+     * lock, no tree.
      * Rows per second after the first {@code warmup} rows (inserted first, not timed: the JIT warms up on them).
      */
     private static double plainInsert(PostgresEndpoint postgres, List<CloudEvent> events, int batch, int warmup) throws Exception {
@@ -281,15 +281,18 @@ public final class AuditIngestBench {
             try (Statement ddl = db.createStatement()) {
                 ddl.execute("""
                         create table plain_event (
-                            sequence bigint primary key, event_id text not null, source text not null, type text not null,
-                            subject text, event_time timestamptz not null, organization text, actor text,
-                            data_content_type text, data_sha256 char(64) not null, data_size integer not null,
-                            attributes text not null, leaf_hash bytea not null, retention_class text not null,
+                            sequence bigint primary key, type text not null, subject text,
+                            event_time timestamptz not null, organization text, actor text, leaf_hash bytea not null,
                             payload_expires_at timestamptz not null, payload_id bigint not null,
-                            received_at timestamptz not null, kafka_topic text not null,
-                            kafka_partition integer not null, kafka_offset bigint not null, kafka_key text)""");
-                // Since V6 the unique (source, event_id) is a table of its own, as audit_event_key.
-                ddl.execute("create table plain_event_key (source text not null, event_id text not null, primary key (source, event_id))");
+                            received_at timestamptz not null)""");
+                // Since V6 the columns no index needs, and the unique (source, event_id), are in audit_event_detail.
+                ddl.execute("""
+                        create table plain_event_detail (
+                            payload_id bigint primary key, source text not null, event_id text not null,
+                            data_content_type text, data_sha256 char(64) not null, data_size integer not null,
+                            attributes text not null, retention_class text not null, kafka_topic text not null,
+                            kafka_partition integer not null, kafka_offset bigint not null, kafka_key text,
+                            unique (source, event_id))""");
                 // The indexes of audit_event after V4__cheaper_event_indexes.sql.
                 ddl.execute("create index on plain_event (subject, sequence)");
                 ddl.execute("create index on plain_event (type, sequence)");
@@ -303,8 +306,8 @@ public final class AuditIngestBench {
             }
             db.setAutoCommit(false);
             long start = System.nanoTime();
-            try (PreparedStatement event = db.prepareStatement("insert into plain_event values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-                 PreparedStatement key = db.prepareStatement("insert into plain_event_key values (?, ?)");
+            try (PreparedStatement event = db.prepareStatement("insert into plain_event values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                 PreparedStatement detail = db.prepareStatement("insert into plain_event_detail values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
                  PreparedStatement payload = db.prepareStatement("insert into plain_payload values (?, ?, ?)")) {
                 for (int i = 0; i < events.size(); i++) {
                     if (i == warmup) {
@@ -317,36 +320,35 @@ public final class AuditIngestBench {
                     Timestamp now = Timestamp.from(Instant.now());
                     Timestamp expires = Timestamp.from(Instant.now().plus(Duration.ofDays(7 * 365)));
                     event.setLong(1, sequence);
-                    event.setString(2, e.id());
-                    event.setString(3, e.source());
-                    event.setString(4, e.type());
-                    event.setString(5, e.subject());
-                    event.setTimestamp(6, Timestamp.from(e.time()));
-                    event.setString(7, e.organization());
-                    event.setString(8, e.actor());
-                    event.setString(9, e.dataContentType());
-                    event.setString(10, sha);
-                    event.setInt(11, data.length);
-                    event.setString(12, headersJson(e));
-                    event.setBytes(13, Hashes.sha256(data));
-                    event.setString(14, "decision");
-                    event.setTimestamp(15, expires);
-                    event.setLong(16, sequence); // payload_id
-                    event.setTimestamp(17, now);
-                    event.setString(18, Topics.AUDIT_EVENTS);
-                    event.setInt(19, i % 3);
-                    event.setLong(20, i / 3);
-                    event.setString(21, e.subject());
+                    event.setString(2, e.type());
+                    event.setString(3, e.subject());
+                    event.setTimestamp(4, Timestamp.from(e.time()));
+                    event.setString(5, e.organization());
+                    event.setString(6, e.actor());
+                    event.setBytes(7, Hashes.sha256(data));
+                    event.setTimestamp(8, expires);
+                    event.setLong(9, sequence); // payload_id
+                    event.setTimestamp(10, now);
                     event.addBatch();
-                    key.setString(1, e.source());
-                    key.setString(2, e.id());
-                    key.addBatch();
+                    detail.setLong(1, sequence); // payload_id
+                    detail.setString(2, e.source());
+                    detail.setString(3, e.id());
+                    detail.setString(4, e.dataContentType());
+                    detail.setString(5, sha);
+                    detail.setInt(6, data.length);
+                    detail.setString(7, headersJson(e));
+                    detail.setString(8, "decision");
+                    detail.setString(9, Topics.AUDIT_EVENTS);
+                    detail.setInt(10, i % 3);
+                    detail.setLong(11, i / 3);
+                    detail.setString(12, e.subject());
+                    detail.addBatch();
                     payload.setLong(1, sequence);
                     payload.setTimestamp(2, expires);
                     payload.setBytes(3, data);
                     payload.addBatch();
                     if (sequence % batch == 0 || sequence == events.size()) {
-                        key.executeBatch();
+                        detail.executeBatch();
                         event.executeBatch();
                         payload.executeBatch();
                         db.commit();
