@@ -117,9 +117,9 @@ public class AuditLog {
                 .register(meters);
         this.redoneForStoredEvents = redoneCounter(meters, "stored_event",
                 "Appends whose batch held events the log already stored (redelivered after a crash or a rebalance): rolled "
-                        + "back and done again claiming only the keys not stored");
+                        + "back and done again writing only the events not stored");
         this.redoneAfterDeadlock = redoneCounter(meters, "deadlock",
-                "Appends that PostgreSQL aborted to break a deadlock with another append claiming the same keys in "
+                "Appends that PostgreSQL aborted to break a deadlock with another append writing the same events in "
                         + "another order: done again");
     }
 
@@ -315,7 +315,7 @@ public class AuditLog {
         String[] topics = new String[count];
         Integer[] partitions = new Integer[count];
         Long[] offsets = new Long[count];
-        String[] keys = new String[count];
+        String[] kafkaKeys = new String[count];
         for (int i = 0; i < count; i++) {
             PreparedEvent prepared = distinct.get(i);
             ReceivedEvent received = prepared.received();
@@ -330,7 +330,7 @@ public class AuditLog {
             topics[i] = received.kafkaTopic();
             partitions[i] = received.kafkaPartition();
             offsets[i] = received.kafkaOffset();
-            keys[i] = received.kafkaKey();
+            kafkaKeys[i] = received.kafkaKey();
         }
         Set<Long> inserted = new HashSet<>();
         try (PreparedStatement insert = connection.prepareStatement(INSERT_NEW_DETAILS)) {
@@ -345,7 +345,7 @@ public class AuditLog {
             insert.setArray(9, connection.createArrayOf("text", topics));
             insert.setArray(10, connection.createArrayOf("integer", partitions));
             insert.setArray(11, connection.createArrayOf("bigint", offsets));
-            insert.setArray(12, connection.createArrayOf("text", keys));
+            insert.setArray(12, connection.createArrayOf("text", kafkaKeys));
             try (ResultSet rows = insert.executeQuery()) {
                 while (rows.next()) {
                     inserted.add(rows.getLong(1));

@@ -12,11 +12,6 @@ public record PreparedEvent(ReceivedEvent received, byte[] leafHash, String rete
 
     /** The deduplication key: source and id. */
     public String key() {
-        return key(received.event().source(), received.event().id());
-    }
-
-    /** The deduplication key of the event with this source and id. */
-    static String key(String source, String id) {
-        return source + '\u0000' + id;
+        return received.event().source() + '\u0000' + received.event().id();
     }
 }
