@@ -48,7 +48,10 @@ import java.util.stream.Stream;
  * that many rounds of {@code alternate.duration} (10s) straight to the node then as long through the gateway, and
  * the gateway's share over all rounds. The machine's speed drifts by tens of per cent within minutes, so two
  * 30 s phases one after the other can disagree by more than a change makes; alternating short phases spreads
- * the drift over both sides.
+ * the drift over both sides. {@code openloop.rates} (none; e.g. {@code 5000,4000}): after the closed-loop phase straight
+ * to the node, one phase of {@code duration} per rate with {@code openloop/openloop.c} (built with gcc), which sends on
+ * a fixed schedule over the same connections and counts each latency from when its request was due: the latency at
+ * a given load, where wrk's closed loop only gives the latency at saturation.
  */
 public final class DecisionThroughputBench {
 
@@ -74,6 +77,10 @@ public final class DecisionThroughputBench {
         boolean gatewayPhase = !System.getProperty("phases", "both").equals("direct");
         int alternate = Integer.parseInt(System.getProperty("alternate", "0"));
         String alternateDuration = System.getProperty("alternate.duration", "10s");
+        // Open-loop phases straight to the node, after the closed-loop one: requests on a fixed schedule at each of these
+        // rates (requests/s over the same connections), latency counted from when each request was due (openloop/openloop.c).
+        List<String> openLoopRates = System.getProperty("openloop.rates", "").isBlank() ? List.of()
+                : List.of(System.getProperty("openloop.rates").split(","));
         Path work = Files.createTempDirectory("polity-bench", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         List<AutoCloseable> started = new ArrayList<>();
         try {
@@ -124,6 +131,8 @@ public final class DecisionThroughputBench {
             String token = oidc.issueToken("bench", Map.of("org_id", ORG, "team_id", "bench", "roles", List.of("ml_engineer")),
                     Duration.ofHours(1));
             Path script = writeWrkScript(work, token);
+            Path openLoop = openLoopRates.isEmpty() ? null : buildOpenLoop(root, work);
+            Path openLoopRequest = openLoopRates.isEmpty() ? null : writeOpenLoopRequest(work, nodePort, token);
             System.out.printf("%nbundle: %d policies, %d rules; wrk -t%s -c%s -d%s; %d cores%n", documents.size(), rules,
                     threads, connections, duration, Runtime.getRuntime().availableProcessors());
 
@@ -135,6 +144,10 @@ public final class DecisionThroughputBench {
             sampleResponse(root, "http://127.0.0.1:" + nodePort + "/api/v1/decisions", token);
             System.out.println("\n=== straight to the policy node ===");
             wrk(script, "http://127.0.0.1:" + nodePort + "/api/v1/decisions", threads, connections, duration, true);
+            for (String rate : openLoopRates) {
+                System.out.printf("%n=== straight to the policy node, open loop at %s requests/s ===%n", rate);
+                openLoop(openLoop, "127.0.0.1", nodePort, openLoopRequest, connections, threads, rate, duration);
+            }
             if (gatewayPhase) {
                 System.out.println("\n=== through the gateway ===");
                 wrk(script, "http://127.0.0.1:" + gatewayPort + "/api/v1/decisions", threads, connections, duration, true);
@@ -265,6 +278,45 @@ public final class DecisionThroughputBench {
             System.out.println(output);
         }
         return output;
+    }
+
+    /** Compiles openloop.c (gcc, which this machine kind has) into the work directory. */
+    private static Path buildOpenLoop(Path root, Path work) throws IOException, InterruptedException {
+        Path binary = work.resolve("openloop");
+        Process gcc = new ProcessBuilder("gcc", "-O2", "-pthread", "-o", binary.toString(),
+                root.resolve("bench/decision-throughput/openloop/openloop.c").toString()).redirectErrorStream(true).start();
+        String output = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (gcc.waitFor() != 0) {
+            throw new IllegalStateException("gcc could not build openloop:\n" + output);
+        }
+        return binary;
+    }
+
+    /** The whole HTTP/1.1 request openloop sends: the same request, token and headers as wrk's. */
+    private static Path writeOpenLoopRequest(Path work, int port, String token) throws IOException {
+        byte[] body = requestBody().getBytes(StandardCharsets.UTF_8);
+        String head = "POST /api/v1/decisions HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nContent-Type: application/json\r\n"
+                + "Authorization: Bearer " + token + "\r\nContent-Length: " + body.length + "\r\n\r\n";
+        Path request = work.resolve("openloop-request.http");
+        byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
+        byte[] whole = new byte[headBytes.length + body.length];
+        System.arraycopy(headBytes, 0, whole, 0, headBytes.length);
+        System.arraycopy(body, 0, whole, headBytes.length, body.length);
+        Files.write(request, whole);
+        return request;
+    }
+
+    private static void openLoop(Path binary, String host, int port, Path request, String connections, String threads, String rate,
+                                 String duration) throws IOException, InterruptedException {
+        String seconds = duration.endsWith("s") ? duration.substring(0, duration.length() - 1) : duration;
+        Process process = new ProcessBuilder(binary.toString(), "-h", host, "-p", String.valueOf(port), "-c", connections, "-t", threads,
+                "-R", rate, "-d", seconds, "-r", request.toString()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int exit = process.waitFor();
+        System.out.print(output);
+        if (exit != 0) {
+            throw new IllegalStateException("openloop saw failed requests or could not run (exit " + exit + ")");
+        }
     }
 
     /** One decision, printed by size and kept in results/ so the shape of what is measured is on record. */
