@@ -10,6 +10,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -39,7 +40,10 @@ public final class AuditProducerLatency {
         byte[] sample = Files.readAllBytes(root.resolve("bench/decision-throughput/results/sample-response.json"));
         byte[] record = Arrays.copyOf(sample, 11_000);
         Path work = Files.createTempDirectory("polity-producer-latency");
-        try (KafkaBroker broker = KafkaBroker.start(work.resolve("kafka"), Topics.ALL, KafkaBroker.SERVER_JVM_OPTIONS)) {
+        List<String> brokerJvm = System.getProperty("broker.jvm", "").isBlank() ? KafkaBroker.SERVER_JVM_OPTIONS
+                : List.of(System.getProperty("broker.jvm").trim().split("\\s+"));
+        System.out.println("broker JVM: " + String.join(" ", brokerJvm));
+        try (KafkaBroker broker = KafkaBroker.start(work.resolve("kafka"), Topics.ALL, brokerJvm)) {
             Properties settings = new Properties();
             settings.put("bootstrap.servers", broker.bootstrapServers());
             settings.put("acks", "all");
