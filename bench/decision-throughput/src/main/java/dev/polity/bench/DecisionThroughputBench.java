@@ -308,7 +308,7 @@ public final class DecisionThroughputBench {
 
     private static void openLoop(Path binary, String host, int port, Path request, String connections, String threads, String rate,
                                  String duration) throws IOException, InterruptedException {
-        String seconds = duration.endsWith("s") ? duration.substring(0, duration.length() - 1) : duration;
+        String seconds = String.valueOf(seconds(duration));
         Process process = new ProcessBuilder(binary.toString(), "-h", host, "-p", String.valueOf(port), "-c", connections, "-t", threads,
                 "-R", rate, "-d", seconds, "-r", request.toString()).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -317,6 +317,18 @@ public final class DecisionThroughputBench {
         if (exit != 0) {
             throw new IllegalStateException("openloop saw failed requests or could not run (exit " + exit + ")");
         }
+    }
+
+    /** A wrk duration ({@code 30s}, {@code 2m} or plain seconds) in seconds. */
+    static long seconds(String duration) {
+        String value = duration.trim();
+        if (value.endsWith("m")) {
+            return 60 * Long.parseLong(value.substring(0, value.length() - 1));
+        }
+        if (value.endsWith("s")) {
+            return Long.parseLong(value.substring(0, value.length() - 1));
+        }
+        return Long.parseLong(value); // a unit wrk does not know, or a typo, fails here rather than running for 1 s
     }
 
     /** One decision, printed by size and kept in results/ so the shape of what is measured is on record. */
