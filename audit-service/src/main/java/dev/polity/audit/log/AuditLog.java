@@ -372,9 +372,11 @@ public class AuditLog {
     /**
      * The {@code COPY} data of the events of a batch that are to be logged, encoded before their sequence numbers are
      * known: their {@code audit_event} rows (each one's sequence field written as 0 and its position kept, for
-     * {@link #number} to fill in), their detail rows and their payloads.
+     * {@link #number} to fill in), their detail rows (first try only) and their payloads.
      *
-     * @param events the events to log, in batch order
+     * @param events  the events to log, in batch order
+     * @param details the detail rows for the first try's {@code COPY}; null on the second try, whose detail rows
+     *                {@link #insertNewDetails} has written already
      */
     private record EncodedRows(List<PreparedEvent> events, BinaryCopy eventRows, int[] eventSequenceFields,
                                BinaryCopy details, BinaryCopy payloads) {
@@ -387,7 +389,7 @@ public class AuditLog {
             List<PreparedEvent> events = new ArrayList<>(distinct.size());
             BinaryCopy eventRows = new BinaryCopy(distinct.size() * 256 + 64);
             int[] sequenceFields = new int[distinct.size()];
-            BinaryCopy details = new BinaryCopy(distinct.size() * 1024 + 64);
+            BinaryCopy details = toLog == null ? new BinaryCopy(distinct.size() * 1024 + 64) : null;
             int payloadBytes = 0;
             for (PreparedEvent event : distinct) {
                 payloadBytes += event.received().dataSize() + 32;
@@ -412,19 +414,21 @@ public class AuditLog {
                         .timestamptz(prepared.payloadExpiresAt())
                         .int8(payloadIds[i])
                         .timestamptz(received.receivedAt());
-                details.row(12)
-                        .int8(payloadIds[i])
-                        .text(event.source())
-                        .text(event.id())
-                        .text(event.dataContentType())
-                        .text(received.dataSha256())
-                        .int4(received.dataSize())
-                        .text(received.attributes())
-                        .text(prepared.retentionClass())
-                        .text(received.kafkaTopic())
-                        .int4(received.kafkaPartition())
-                        .int8(received.kafkaOffset())
-                        .text(received.kafkaKey());
+                if (details != null) {
+                    details.row(12)
+                            .int8(payloadIds[i])
+                            .text(event.source())
+                            .text(event.id())
+                            .text(event.dataContentType())
+                            .text(received.dataSha256())
+                            .int4(received.dataSize())
+                            .text(received.attributes())
+                            .text(prepared.retentionClass())
+                            .text(received.kafkaTopic())
+                            .int4(received.kafkaPartition())
+                            .int8(received.kafkaOffset())
+                            .text(received.kafkaKey());
+                }
                 payloads.row(3).int8(payloadIds[i]).timestamptz(prepared.payloadExpiresAt()).bytes(received.data());
                 events.add(prepared);
             }
