@@ -9,7 +9,8 @@ set -u
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 TAG=$1; D=${2:-30}; shift; shift || true
 OUT=/tmp/bench-$TAG.txt
-(./mvnw -q -B -f bench/decision-throughput/pom.xml compile exec:java -Dduration=${D}s "$@" > "$OUT" 2>&1; echo done >> "$OUT") &
+# The shared layout only (the samples below are timed on its phases); -Dlayouts=split among the options profiles the other.
+(./mvnw -q -B -f bench/decision-throughput/pom.xml compile exec:java -Dduration=${D}s -Dlayouts=shared "$@" > "$OUT" 2>&1; echo done >> "$OUT") &
 for i in $(seq 1 180); do grep -q "straight to" "$OUT" && break; sleep 1; done
 # The benchmark prints each service's pid ("policy-node ready at ... (pid N, ..."), whichever build it runs.
 NODE=$(grep -o 'policy-node ready at .*(pid [0-9]*' "$OUT" | grep -o '[0-9]*$' | head -1)

@@ -29,9 +29,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -76,6 +79,11 @@ public final class DecisionThroughputBench {
         // "direct" measures the node only (no gateway phase): for comparing node builds or settings in half the time.
         boolean gatewayPhase = !System.getProperty("phases", "both").equals("direct");
         int alternate = Integer.parseInt(System.getProperty("alternate", "0"));
+        // The CPUs of the whole machine, counted once: in the split layout this JVM itself is moved to half of them.
+        int cpus = Runtime.getRuntime().availableProcessors();
+        // Each layout measures both phases; "shared" first, so the direct phase of issue 4 comes first. With phases=direct
+        // only the node is measured, and the split layout (which is about the gateway) is left out unless asked for.
+        List<String> layouts = List.of(System.getProperty("layouts", gatewayPhase ? "shared,split" : "shared").split(","));
         String alternateDuration = System.getProperty("alternate.duration", "10s");
         // Open-loop phases straight to the node, after the closed-loop one: requests on a fixed schedule at each of these
         // rates (requests/s over the same connections), latency counted from when each request was due (openloop/openloop.c).
@@ -106,9 +114,10 @@ public final class DecisionThroughputBench {
             node.put("quarkus.http.port", String.valueOf(nodePort));
             node.put("quarkus.log.level", "WARN");
             node.putAll(overrides("node."));
-            started.add(ServiceProcess.start("policy-node", application("node.app", root.resolve("policy-service/target/quarkus-app")),
+            ServiceProcess nodeProcess = ServiceProcess.start("policy-node", application("node.app", root.resolve("policy-service/target/quarkus-app")),
                     jvmOptions("node.jvm", NODE_JVM_OPTIONS), node,
-                    work.resolve("logs/node.log"), URI.create("http://127.0.0.1:" + nodePort + "/q/health/ready"), Duration.ofSeconds(120)));
+                    work.resolve("logs/node.log"), URI.create("http://127.0.0.1:" + nodePort + "/q/health/ready"), Duration.ofSeconds(120));
+            started.add(nodeProcess);
 
             int gatewayPort = FreePorts.pick();
             Map<String, String> gateway = new HashMap<>();
@@ -124,9 +133,10 @@ public final class DecisionThroughputBench {
             gateway.put("polity.gateway.quotas.per-day", "1000000000000");
             gateway.put("quarkus.log.level", "WARN");
             gateway.putAll(overrides("gateway."));
-            started.add(ServiceProcess.start("gateway", application("gateway.app", root.resolve("gateway/target/quarkus-app")),
+            ServiceProcess gatewayProcess = ServiceProcess.start("gateway", application("gateway.app", root.resolve("gateway/target/quarkus-app")),
                     jvmOptions("gateway.jvm", GATEWAY_JVM_OPTIONS), gateway,
-                    work.resolve("logs/gateway.log"), URI.create("http://127.0.0.1:" + gatewayPort + "/q/health/ready"), Duration.ofSeconds(120)));
+                    work.resolve("logs/gateway.log"), URI.create("http://127.0.0.1:" + gatewayPort + "/q/health/ready"), Duration.ofSeconds(120));
+            started.add(gatewayProcess);
 
             String token = oidc.issueToken("bench", Map.of("org_id", ORG, "team_id", "bench", "roles", List.of("ml_engineer")),
                     Duration.ofHours(1));
@@ -134,40 +144,55 @@ public final class DecisionThroughputBench {
             Path openLoop = openLoopRates.isEmpty() ? null : buildOpenLoop(root, work);
             Path openLoopRequest = openLoopRates.isEmpty() ? null : writeOpenLoopRequest(work, nodePort, token);
             System.out.printf("%nbundle: %d policies, %d rules; wrk -t%s -c%s -d%s; %d cores%n", documents.size(), rules,
-                    threads, connections, duration, Runtime.getRuntime().availableProcessors());
+                    threads, connections, duration, cpus);
 
-            // Warm both JVMs up before measuring: the JIT makes the first seconds unrepresentative.
-            wrk(script, "http://127.0.0.1:" + nodePort + "/api/v1/decisions", threads, connections, warmup, false);
-            if (gatewayPhase) {
-                wrk(script, "http://127.0.0.1:" + gatewayPort + "/api/v1/decisions", threads, connections, warmup, false);
-            }
-            sampleResponse(root, "http://127.0.0.1:" + nodePort + "/api/v1/decisions", token);
-            System.out.println("\n=== straight to the policy node ===");
-            wrk(script, "http://127.0.0.1:" + nodePort + "/api/v1/decisions", threads, connections, duration, true);
-            for (String rate : openLoopRates) {
-                System.out.printf("%n=== straight to the policy node, open loop at %s requests/s ===%n", rate);
-                openLoop(openLoop, "127.0.0.1", nodePort, openLoopRequest, connections, threads, rate, duration);
-            }
-            if (gatewayPhase) {
-                System.out.println("\n=== through the gateway ===");
-                wrk(script, "http://127.0.0.1:" + gatewayPort + "/api/v1/decisions", threads, connections, duration, true);
-            }
-            if (gatewayPhase && alternate > 0) {
-                System.out.printf("%n=== alternating: %d rounds of %s straight to the node, then %s through the gateway ===%n",
-                        alternate, alternateDuration, alternateDuration);
-                double directSum = 0;
-                double gatewaySum = 0;
-                for (int round = 1; round <= alternate; round++) {
-                    double direct = requestsPerSecond(wrk(script, "http://127.0.0.1:" + nodePort + "/api/v1/decisions",
-                            threads, connections, alternateDuration, false));
-                    double relayed = requestsPerSecond(wrk(script, "http://127.0.0.1:" + gatewayPort + "/api/v1/decisions",
-                            threads, connections, alternateDuration, false));
-                    directSum += direct;
-                    gatewaySum += relayed;
-                    System.out.printf("round %d: direct %.0f /s, gateway %.0f /s (%.0f %%)%n", round, direct, relayed, 100 * relayed / direct);
+            Map<String, Long> pids = new LinkedHashMap<>();
+            pids.put("node", nodeProcess.pid());
+            pids.put("broker", broker.pid());
+            pids.put("gateway", gatewayProcess.pid());
+            CpuAccount account = new CpuAccount(pids);
+            String nodeUrl = "http://127.0.0.1:" + nodePort + "/api/v1/decisions";
+            String gatewayUrl = "http://127.0.0.1:" + gatewayPort + "/api/v1/decisions";
+            List<String> shares = new ArrayList<>();
+            boolean sampled = false;
+            for (String layoutName : layouts) {
+                CpuLayout layout = CpuLayout.of(layoutName, cpus);
+                layout.apply(nodeProcess.pid(), broker.pid(), gatewayProcess.pid());
+                System.out.printf("%n##### %s #####%n", layout.describe());
+                Wrk wrk = new Wrk(layout, script, threads, connections, account);
+
+                // Warm both JVMs up before measuring, on the CPUs they are measured on: the JIT makes the first seconds unrepresentative.
+                wrk.run(nodeUrl, warmup, false);
+                if (gatewayPhase) {
+                    wrk.run(gatewayUrl, warmup, false);
                 }
-                System.out.printf("alternating, all rounds: direct %.0f /s, gateway %.0f /s, gateway keeps %.1f %%%n",
-                        directSum / alternate, gatewaySum / alternate, 100 * gatewaySum / directSum);
+                if (!sampled) {
+                    sampleResponse(root, nodeUrl, token);
+                    sampled = true;
+                }
+                System.out.printf("%n=== straight to the policy node (layout %s) ===%n", layoutName);
+                double direct = wrk.run(nodeUrl, duration, true).decisionsPerSecond();
+                if (layoutName.equals("shared")) {
+                    for (String rate : openLoopRates) {
+                        System.out.printf("%n=== straight to the policy node, open loop at %s requests/s ===%n", rate);
+                        openLoop(layout, account, openLoop, "127.0.0.1", nodePort, openLoopRequest, connections, threads, rate, duration);
+                    }
+                }
+                if (!gatewayPhase) {
+                    continue;
+                }
+                System.out.printf("%n=== through the gateway (layout %s) ===%n", layoutName);
+                double relayed = wrk.run(gatewayUrl, duration, true).decisionsPerSecond();
+                shares.add(String.format("layout %s: direct %.0f /s, through the gateway %.0f /s, gateway keeps %.1f %%",
+                        layoutName, direct, relayed, 100 * relayed / direct));
+                System.out.println(shares.get(shares.size() - 1));
+                if (alternate > 0) {
+                    shares.add(alternate(wrk, layoutName, nodeUrl, gatewayUrl, alternate, alternateDuration));
+                }
+            }
+            if (!shares.isEmpty()) {
+                System.out.printf("%n=== the gateway's share ===%n");
+                shares.forEach(System.out::println);
             }
         } finally {
             for (int i = started.size() - 1; i >= 0; i--) {
@@ -253,31 +278,78 @@ public final class DecisionThroughputBench {
         return script;
     }
 
-    /** wrk's "Requests/sec" figure; fails when wrk reported non-2xx answers or socket errors. */
-    private static double requestsPerSecond(String wrkOutput) {
-        if (wrkOutput.contains("Non-2xx or 3xx responses:") || wrkOutput.contains("Socket errors:")) {
-            throw new IllegalStateException("wrk saw failed requests:\n" + wrkOutput);
-        }
-        for (String line : wrkOutput.split("\n")) {
-            if (line.startsWith("Requests/sec:")) {
-                return Double.parseDouble(line.substring("Requests/sec:".length()).trim());
-            }
-        }
-        throw new IllegalStateException("no Requests/sec in wrk's output:\n" + wrkOutput);
+    /** What a measured run of a load generator gave: its output, decisions answered, their rate, and the CPU it took. */
+    record Run(String output, long decisions, double decisionsPerSecond, CpuAccount.Usage usage) {
     }
 
-    private static String wrk(Path script, String url, String threads, String connections, String duration, boolean print)
+    /** Runs wrk on the layout's load-generator CPUs, accounting for the machine's CPU over each run. */
+    record Wrk(CpuLayout layout, Path script, String threads, String connections, CpuAccount account) {
+
+        Run run(String url, String duration, boolean print) throws IOException, InterruptedException {
+            CpuAccount.Sample start = account.sample();
+            Process process = new ProcessBuilder(layout.loadGenerator(List.of("wrk", "-t" + threads, "-c" + connections, "-d" + duration,
+                    "--latency", "-s", script.toString(), url))).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (process.waitFor() != 0) {
+                throw new IllegalStateException("wrk failed (is it installed? apt-get install wrk):\n" + output);
+            }
+            CpuAccount.Usage usage = account.sample().since(start);
+            if (output.contains("Non-2xx or 3xx responses:") || output.contains("Socket errors:")) {
+                throw new IllegalStateException("wrk saw failed requests:\n" + output);
+            }
+            Run run = new Run(output, number(output, "(\\d+) requests in"), Double.parseDouble(number(output, "Requests/sec:\\s+([0-9.]+)", "Requests/sec")), usage);
+            if (print) {
+                System.out.println(output);
+                System.out.println(usage.perDecision(run.decisions(), List.of("node", "broker", "gateway")));
+            }
+            return run;
+        }
+
+        private static long number(String output, String pattern) {
+            return Long.parseLong(number(output, pattern, pattern));
+        }
+
+        private static String number(String output, String pattern, String what) {
+            Matcher matcher = Pattern.compile(pattern).matcher(output);
+            if (!matcher.find()) {
+                throw new IllegalStateException("no " + what + " in wrk's output:\n" + output);
+            }
+            return matcher.group(1);
+        }
+    }
+
+    /**
+     * {@code rounds} rounds of {@code duration} straight to the node, then as long through the gateway; prints each round
+     * and the CPU per decision of each side over all rounds, and returns the share over all rounds.
+     */
+    private static String alternate(Wrk wrk, String layoutName, String nodeUrl, String gatewayUrl, int rounds, String duration)
             throws IOException, InterruptedException {
-        Process process = new ProcessBuilder("wrk", "-t" + threads, "-c" + connections, "-d" + duration, "--latency",
-                "-s", script.toString(), url).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException("wrk failed (is it installed? apt-get install wrk):\n" + output);
+        System.out.printf("%n=== alternating (layout %s): %d rounds of %s straight to the node, then %s through the gateway ===%n",
+                layoutName, rounds, duration, duration);
+        double directSum = 0;
+        double gatewaySum = 0;
+        long directDecisions = 0;
+        long gatewayDecisions = 0;
+        CpuAccount.Usage directUsage = CpuAccount.Usage.NONE;
+        CpuAccount.Usage gatewayUsage = CpuAccount.Usage.NONE;
+        for (int round = 1; round <= rounds; round++) {
+            Run direct = wrk.run(nodeUrl, duration, false);
+            Run relayed = wrk.run(gatewayUrl, duration, false);
+            directSum += direct.decisionsPerSecond();
+            gatewaySum += relayed.decisionsPerSecond();
+            directDecisions += direct.decisions();
+            gatewayDecisions += relayed.decisions();
+            directUsage = directUsage.plus(direct.usage());
+            gatewayUsage = gatewayUsage.plus(relayed.usage());
+            System.out.printf("round %d: direct %.0f /s, gateway %.0f /s (%.0f %%)%n", round, direct.decisionsPerSecond(),
+                    relayed.decisionsPerSecond(), 100 * relayed.decisionsPerSecond() / direct.decisionsPerSecond());
         }
-        if (print) {
-            System.out.println(output);
-        }
-        return output;
+        System.out.println("direct, all rounds: " + directUsage.perDecision(directDecisions, List.of("node", "broker", "gateway")));
+        System.out.println("gateway, all rounds: " + gatewayUsage.perDecision(gatewayDecisions, List.of("node", "broker", "gateway")));
+        String share = String.format("layout %s, alternating, all rounds: direct %.0f /s, gateway %.0f /s, gateway keeps %.1f %%",
+                layoutName, directSum / rounds, gatewaySum / rounds, 100 * gatewaySum / directSum);
+        System.out.println(share);
+        return share;
     }
 
     /** Compiles openloop.c (gcc, which this machine kind has) into the work directory. */
@@ -306,14 +378,20 @@ public final class DecisionThroughputBench {
         return request;
     }
 
-    private static void openLoop(Path binary, String host, int port, Path request, String connections, String threads, String rate,
-                                 String duration) throws IOException, InterruptedException {
+    private static void openLoop(CpuLayout layout, CpuAccount account, Path binary, String host, int port, Path request, String connections,
+                                 String threads, String rate, String duration) throws IOException, InterruptedException {
         String seconds = String.valueOf(seconds(duration));
-        Process process = new ProcessBuilder(binary.toString(), "-h", host, "-p", String.valueOf(port), "-c", connections, "-t", threads,
-                "-R", rate, "-d", seconds, "-r", request.toString()).redirectErrorStream(true).start();
+        CpuAccount.Sample start = account.sample();
+        Process process = new ProcessBuilder(layout.loadGenerator(List.of(binary.toString(), "-h", host, "-p", String.valueOf(port),
+                "-c", connections, "-t", threads, "-R", rate, "-d", seconds, "-r", request.toString()))).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int exit = process.waitFor();
+        CpuAccount.Usage usage = account.sample().since(start);
         System.out.print(output);
+        Matcher answered = Pattern.compile("answered: (\\d+) of").matcher(output);
+        if (answered.find()) {
+            System.out.println(usage.perDecision(Long.parseLong(answered.group(1)), List.of("node", "broker", "gateway")));
+        }
         if (exit != 0) {
             throw new IllegalStateException("openloop saw failed requests or could not run (exit " + exit + ")");
         }
