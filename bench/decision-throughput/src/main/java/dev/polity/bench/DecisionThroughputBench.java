@@ -87,7 +87,9 @@ public final class DecisionThroughputBench {
         int cpus = Runtime.getRuntime().availableProcessors();
         // Each layout measures both phases; "shared" first, so the direct phase of issue 4 comes first. With phases=direct
         // only the node is measured, and the split layout (which is about the gateway) is left out unless asked for.
-        List<String> layouts = List.of(System.getProperty("layouts", gatewayPhase ? "shared,split" : "shared").split(","));
+        // Read before anything starts, so a misspelt layout fails at once, not after the first layout's measurements.
+        List<CpuLayout> layouts = Stream.of(System.getProperty("layouts", gatewayPhase ? "shared,split" : "shared").split(","))
+                .map(name -> CpuLayout.of(name.trim(), cpus)).toList();
         String alternateDuration = System.getProperty("alternate.duration", "10s");
         // Open-loop phases straight to the node, after the closed-loop one: requests on a fixed schedule at each of these
         // rates (requests/s over the same connections), latency counted from when each request was due (openloop/openloop.c).
@@ -159,8 +161,8 @@ public final class DecisionThroughputBench {
             String gatewayUrl = "http://127.0.0.1:" + gatewayPort + "/api/v1/decisions";
             List<String> shares = new ArrayList<>();
             boolean sampled = false;
-            for (String layoutName : layouts) {
-                CpuLayout layout = CpuLayout.of(layoutName, cpus);
+            for (CpuLayout layout : layouts) {
+                String layoutName = layout.name();
                 layout.apply(nodeProcess.pid(), broker.pid(), gatewayProcess.pid());
                 System.out.printf("%n##### %s #####%n", layout.describe());
                 Wrk wrk = new Wrk(layout, script, threads, connections, account);
