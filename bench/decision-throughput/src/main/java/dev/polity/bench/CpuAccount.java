@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -97,13 +96,12 @@ final class CpuAccount {
          * One line: each process's CPU per decision, the rest of the machine's busy time (the load generator, this
          * benchmark's JVM and OIDC provider, the kernel's work for nobody in particular) and the idle share.
          */
-        String perDecision(long decisions, List<String> shown) {
+        String perDecision(long decisions) {
             StringBuilder line = new StringBuilder("CPU per decision (from /proc, over the phase):");
             long accounted = 0;
-            for (String name : shown) {
-                long ticks = processTicks.getOrDefault(name, 0L);
-                accounted += ticks;
-                line.append(String.format(" %s %.3f ms,", name, milliseconds(ticks, decisions)));
+            for (Map.Entry<String, Long> process : processTicks.entrySet()) { // in the order the account was given them
+                accounted += process.getValue();
+                line.append(String.format(" %s %.3f ms,", process.getKey(), milliseconds(process.getValue(), decisions)));
             }
             line.append(String.format(" the rest (load generator, this JVM, kernel) %.3f ms; machine %.3f ms busy, %.1f %% idle",
                     milliseconds(machineBusyTicks - accounted, decisions), milliseconds(machineBusyTicks, decisions),

@@ -306,7 +306,7 @@ public final class DecisionThroughputBench {
             Run run = new Run(output, number(output, "(\\d+) requests in"), Double.parseDouble(number(output, "Requests/sec:\\s+([0-9.]+)", "Requests/sec")), usage);
             if (print) {
                 System.out.println(output);
-                System.out.println(usage.perDecision(run.decisions(), List.of("node", "broker", "gateway")));
+                System.out.println(usage.perDecision(run.decisions()));
             }
             return run;
         }
@@ -350,8 +350,8 @@ public final class DecisionThroughputBench {
             System.out.printf("round %d: direct %.0f /s, gateway %.0f /s (%.0f %%)%n", round, direct.decisionsPerSecond(),
                     relayed.decisionsPerSecond(), 100 * relayed.decisionsPerSecond() / direct.decisionsPerSecond());
         }
-        System.out.println("direct, all rounds: " + directUsage.perDecision(directDecisions, List.of("node", "broker", "gateway")));
-        System.out.println("gateway, all rounds: " + gatewayUsage.perDecision(gatewayDecisions, List.of("node", "broker", "gateway")));
+        System.out.println("direct, all rounds: " + directUsage.perDecision(directDecisions));
+        System.out.println("gateway, all rounds: " + gatewayUsage.perDecision(gatewayDecisions));
         String share = String.format("layout %s, alternating, all rounds: direct %.0f /s, gateway %.0f /s, gateway keeps %.1f %%",
                 layoutName, directSum / rounds, gatewaySum / rounds, 100 * gatewaySum / directSum);
         System.out.println(share);
@@ -396,7 +396,7 @@ public final class DecisionThroughputBench {
         System.out.print(output);
         Matcher answered = Pattern.compile("answered: (\\d+) of").matcher(output);
         if (answered.find()) {
-            System.out.println(usage.perDecision(Long.parseLong(answered.group(1)), List.of("node", "broker", "gateway")));
+            System.out.println(usage.perDecision(Long.parseLong(answered.group(1))));
         }
         if (exit != 0) {
             throw new IllegalStateException("openloop saw failed requests or could not run (exit " + exit + ")");
